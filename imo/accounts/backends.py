@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest
+
+
+class UsernameOrEmailBackend(ModelBackend):
+    """Logs in with either the username or the e-mail address (case-insensitive for both)."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
+        if not username or password is None:
+            return None
+        model = get_user_model()
+        login = username.strip()
+        field = "email__iexact" if "@" in login else "username__iexact"
+        user = model._default_manager.filter(**{field: login}).order_by("pk").first()
+        if user is None:
+            model().set_password(password)  # same work as a real check, so timing does not reveal users
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+    def has_perm(self, user_obj: Any, perm: str, obj: object | None = None) -> bool:
+        # Permissions come from `rules` predicates on memberships; Django's permission tables are used only
+        # to let the technical administrator (a superuser) into Django's admin. Skipping them saves two
+        # queries on every page that builds the menu.
+        return bool(user_obj.is_active and user_obj.is_superuser)

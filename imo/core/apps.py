@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "imo.core"
+    label = "core"
+    verbose_name = "Общие компоненты"
+
+    def ready(self) -> None:
+        from imo.core import collation
+
+        collation.connect()

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from imo.core.identifiers import digits_only
+from imo.orgs.models import Organization, Role
+
+_SCHOOL_ADMIN_FIELDS = ("name", "short_name", "address", "director", "phone", "email", "website")
+
+
+def _style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            continue
+        widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+
+class OrganizationForm(forms.ModelForm):
+    """The organisation card. A school admin edits only names and contacts of their school."""
+
+    class Meta:
+        model = Organization
+        fields = [
+            "parent", "kind", "name", "short_name", "settlement", "inn", "ogrn", "address", "director",
+            "phone", "email", "website",
+        ]
+        help_texts = {
+            "inn": "10 цифр, можно с пробелами.",
+            "ogrn": "13 цифр.",
+            "short_name": "Как организацию называют в списках и отчётах, например «СОШ № 1 г. Курчалой».",
+        }
+
+    def __init__(self, *args: Any, parents: Any = None, limited: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if limited:
+            for name in list(self.fields):
+                if name not in _SCHOOL_ADMIN_FIELDS:
+                    del self.fields[name]
+        else:
+            self.fields["parent"].queryset = parents
+            self.fields["parent"].required = True
+            self.fields["parent"].empty_label = None
+            self.fields["kind"].choices = [
+                choice for choice in Organization.Kind.choices if choice[0] != Organization.Kind.REGION
+            ]
+        _style(self)
+
+    def clean_inn(self) -> str:
+        return digits_only(self.cleaned_data.get("inn"))
+
+    def clean_ogrn(self) -> str:
+        return digits_only(self.cleaned_data.get("ogrn"))
+
+
+class OrganizationFilterForm(forms.Form):
+    q = forms.CharField(label="Поиск", required=False, widget=forms.SearchInput(
+        attrs={"placeholder": "Название, населённый пункт, ИНН"}))
+    kind = forms.MultipleChoiceField(label="Тип", required=False, choices=[
+        choice for choice in Organization.Kind.choices
+        if choice[0] not in (Organization.Kind.REGION, Organization.Kind.MUNICIPALITY)
+    ], widget=forms.SelectMultiple(attrs={"size": 4}))
+    settlement = forms.ChoiceField(label="Населённый пункт", required=False)
+    municipality = forms.TypedChoiceField(label="Муниципалитет", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(
+        label="Статус", required=False,
+        choices=[(Organization.Status.ACTIVE, "Действующие"), (Organization.Status.CLOSED, "Закрытые"), ("all", "Все")],
+    )
+
+    def __init__(self, *args: Any, settlements: list[str], municipalities: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["settlement"].choices = [("", "Все"), *((s, s) for s in settlements)]
+        if len(municipalities) > 1:
+            self.fields["municipality"].choices = [("", "Все"), *municipalities]
+        else:
+            del self.fields["municipality"]
+        _style(self)
+
+
+class CloseForm(forms.Form):
+    closed_on = forms.DateField(label="Дата закрытия", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class InviteForm(forms.Form):
+    last_name = forms.CharField(label="Фамилия", max_length=150)
+    first_name = forms.CharField(label="Имя", max_length=150)
+    patronymic = forms.CharField(label="Отчество", max_length=150, required=False)
+    email = forms.EmailField(label="Электронная почта", help_text="На этот адрес придёт ссылка для входа.")
+    username = forms.SlugField(
+        label="Логин", max_length=150, required=False,
+        help_text="Латинские буквы, цифры, дефис. Если не заполнить, логином станет часть адреса почты до «@».",
+    )
+    organization = forms.ModelChoiceField(label="Организация", queryset=Organization.objects.none())
+    role = forms.ChoiceField(label="Роль")
+
+    def __init__(self, *args: Any, organizations: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["role"].choices = roles
+        _style(self)
+
+
+class MembershipForm(forms.Form):
+    organization = forms.ModelChoiceField(label="Организация", queryset=Organization.objects.none())
+    role = forms.ChoiceField(label="Роль", choices=Role.choices)
+
+    def __init__(self, *args: Any, organizations: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["role"].choices = roles
+        _style(self)
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label="Поиск", required=False, widget=forms.SearchInput(attrs={"placeholder": "ФИО, логин, почта"}))
+    role = forms.ChoiceField(label="Роль", required=False, choices=[("", "Все"), *Role.choices])
+    active = forms.ChoiceField(
+        label="Состояние", required=False, choices=[("", "Все"), ("1", "Активные"), ("0", "Отключённые")]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)

@@ -1,0 +1,224 @@
+"""Every write to organisations, memberships and the users they manage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from imo.core.identifiers import digits_only
+from imo.core.text import collapse_spaces, search_text
+from imo.orgs.invitations import send_invitation
+from imo.orgs.models import OFFICE_ROLES, Membership, Organization, Role
+
+_PATH_WIDTH = 6
+ORGANIZATION_FIELDS = (
+    "parent", "kind", "name", "short_name", "settlement", "inn", "ogrn", "address", "director", "phone",
+    "email", "website",
+)
+
+
+def _clean_values(data: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in ("inn", "ogrn"):
+            value = digits_only(value)
+        elif isinstance(value, str):
+            value = collapse_spaces(value)
+        cleaned[key] = value
+    return cleaned
+
+
+def _refresh_derived(organization: Organization) -> None:
+    organization.search_text = search_text(
+        organization.short_name, organization.name, organization.settlement, organization.inn
+    )
+
+
+def _assign_path(organization: Organization) -> None:
+    parent_path = organization.parent.path if organization.parent_id and organization.parent else ""
+    organization.path = f"{parent_path}{organization.pk:0{_PATH_WIDTH}d}/"
+
+
+@transaction.atomic
+def organization_create(*, data: dict[str, Any], by: Any | None = None) -> Organization:
+    organization = Organization(**_clean_values(data))
+    _refresh_derived(organization)
+    organization.path = "pending/"
+    organization.full_clean(exclude=["path"])
+    organization.save()
+    _assign_path(organization)  # the path holds the primary key, known only after the insert
+    organization.save(update_fields=["path"])
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, data: dict[str, Any], by: Any | None = None) -> Organization:
+    values = _clean_values(data)
+    parent_changed = "parent" in values and values["parent"] != organization.parent
+    if parent_changed and values["parent"] is not None and values["parent"].path.startswith(organization.path):
+        raise ValidationError({"parent": "Организация не может подчиняться сама себе или своему подразделению."})
+    for key, value in values.items():
+        setattr(organization, key, value)
+    _refresh_derived(organization)
+    organization.full_clean()
+    old_path = organization.path
+    if parent_changed:
+        _assign_path(organization)
+    organization.save()
+    if parent_changed:
+        _move_subtree(old_path, organization.path)
+    return organization
+
+
+def _move_subtree(old_path: str, new_path: str) -> None:
+    descendants = Organization.objects.filter(path__startswith=old_path).exclude(path=new_path)
+    for child in descendants:
+        child.path = new_path + child.path[len(old_path):]
+        child.save(update_fields=["path"])
+
+
+@transaction.atomic
+def organization_close(*, organization: Organization, closed_on: dt.date, by: Any | None = None) -> Organization:
+    """Closed organisations stay for history (employment records, results); they leave active lists."""
+    if organization.is_closed:
+        raise ValidationError("Организация уже закрыта.")
+    if not organization.is_educational:
+        raise ValidationError("Муниципалитет или регион закрыть нельзя.")
+    organization.status = Organization.Status.CLOSED
+    organization.closed_on = closed_on
+    organization.full_clean()
+    organization.save(update_fields=["status", "closed_on", "updated_at"])
+    return organization
+
+
+@transaction.atomic
+def organization_reopen(*, organization: Organization, by: Any | None = None) -> Organization:
+    organization.status = Organization.Status.ACTIVE
+    organization.closed_on = None
+    organization.save(update_fields=["status", "closed_on", "updated_at"])
+    return organization
+
+
+# --- Users and roles -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_add(*, user: Any, organization: Organization, role: str, by: Any | None = None) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": "Неизвестная роль."})
+    if role in OFFICE_ROLES and organization.is_educational:
+        raise ValidationError({"role": "Роли методического отдела назначаются в муниципалитете или регионе."})
+    if role not in OFFICE_ROLES and not organization.is_educational:
+        raise ValidationError(
+            {"role": "Роли «Ответственный в ОО» и «Педагог» назначаются в образовательной организации."}
+        )
+    if organization.is_closed:
+        raise ValidationError({"organization": "Организация закрыта: назначить в ней роль нельзя."})
+    membership, _ = Membership.objects.get_or_create(user=user, organization=organization, role=role)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: Any | None = None) -> None:
+    membership.delete()
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    email: str,
+    last_name: str,
+    first_name: str,
+    patronymic: str = "",
+    password: str | None = None,
+    by: Any | None = None,
+) -> Any:
+    """A new user; without a password the account can be used only after setting one by the invite link."""
+    model = get_user_model()
+    user = model(
+        username=collapse_spaces(username),
+        email=collapse_spaces(email).lower(),
+        last_name=collapse_spaces(last_name),
+        first_name=collapse_spaces(first_name),
+        patronymic=collapse_spaces(patronymic),
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.refresh_search_text()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user: Any, active: bool, by: Any | None = None) -> Any:
+    if by is not None and user.pk == by.pk and not active:
+        raise ValidationError("Нельзя отключить собственную учётную запись.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def _username_from_email(email: str) -> str:
+    model = get_user_model()
+    base = re.sub(r"[^a-z0-9._-]", "", email.split("@")[0].lower()) or "user"
+    candidate, number = base, 1
+    while model.objects.filter(username__iexact=candidate).exists():
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    user: Any
+    created: bool
+
+
+@transaction.atomic
+def user_invite(
+    *, data: dict[str, Any], organization: Organization, role: str, by: Any, base_url: str
+) -> InviteResult:
+    """Invite a person by e-mail to a role. A person already registered gets the role added instead."""
+    model = get_user_model()
+    email = collapse_spaces(data["email"]).lower()
+    existing = model.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        membership_add(user=existing, organization=organization, role=role, by=by)
+        return InviteResult(user=existing, created=False)
+    user = user_create(
+        username=data.get("username") or _username_from_email(email),
+        email=email,
+        last_name=data["last_name"],
+        first_name=data["first_name"],
+        patronymic=data.get("patronymic", ""),
+        by=by,
+    )
+    membership = membership_add(user=user, organization=organization, role=role, by=by)
+    # Sent after commit: a rolled-back invitation must not leave a working link in someone's mailbox.
+    transaction.on_commit(
+        lambda: send_invitation(
+            user=user, base_url=base_url, role_label=membership.get_role_display(),
+            organization_name=str(organization), by=by,
+        )
+    )
+    return InviteResult(user=user, created=True)
+
+
+def user_resend_invitation(*, user: Any, by: Any, base_url: str) -> None:
+    membership = user.memberships.select_related("organization").order_by("pk").first()
+    send_invitation(
+        user=user, base_url=base_url,
+        role_label=membership.get_role_display() if membership else "",
+        organization_name=str(membership.organization) if membership else "",
+        by=by,
+    )

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from imo.orgs.views import organizations, users
+
+app_name = "orgs"
+
+urlpatterns = [
+    path("", organizations.organization_list, name="list"),
+    path("export/", organizations.organization_export, name="export"),
+    path("new/", organizations.organization_create_view, name="create"),
+    path("<int:pk>/", organizations.organization_detail, name="detail"),
+    path("<int:pk>/edit/", organizations.organization_edit, name="edit"),
+    path("<int:pk>/close/", organizations.organization_close_view, name="close"),
+    path("<int:pk>/reopen/", organizations.organization_reopen_view, name="reopen"),
+    path("users/", users.user_list, name="users"),
+    path("users/export/", users.user_export, name="users_export"),
+    path("users/invite/", users.user_invite_view, name="user_invite"),
+    path("users/<int:pk>/", users.user_detail, name="user_detail"),
+    path("users/<int:pk>/active/", users.user_set_active_view, name="user_set_active"),
+    path("users/<int:pk>/resend/", users.user_resend_view, name="user_resend"),
+    path("users/<int:pk>/roles/<int:membership_pk>/remove/", users.membership_remove_view, name="membership_remove"),
+]

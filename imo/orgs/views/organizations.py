@@ -1,0 +1,176 @@
+"""Organisations: list (filters, search, Russian sort, Excel), card, create, edit, close."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from imo.core.access import check, requires
+from imo.core.excel import write_xlsx, xlsx_response
+from imo.core.paging import PAGE_SIZES, paginate
+from imo.orgs.exports import ORGANIZATION_COLUMNS
+from imo.orgs.forms import CloseForm, OrganizationFilterForm, OrganizationForm
+from imo.orgs.models import Organization
+from imo.orgs.selectors import (
+    SORTS,
+    OrganizationFilters,
+    municipalities_visible_to,
+    organization_get_for,
+    organization_list_visible_to,
+    organizations_visible_to,
+    settlements_visible_to,
+)
+from imo.orgs.services import organization_close, organization_create, organization_reopen, organization_update
+
+LIST_CRUMB = {"label": "Образовательные организации"}
+
+
+def _filters(request: HttpRequest) -> tuple[OrganizationFilterForm, OrganizationFilters, str]:
+    municipalities = [(m.pk, str(m)) for m in municipalities_visible_to(user=request.user)]
+    form = OrganizationFilterForm(
+        request.GET or None, settlements=settlements_visible_to(user=request.user), municipalities=municipalities
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or Organization.Status.ACTIVE
+    filters = OrganizationFilters(
+        query=data.get("q", ""),
+        kinds=tuple(data.get("kind") or ()),
+        settlement=data.get("settlement", ""),
+        status="" if status == "all" else status,
+        parent_id=data.get("municipality"),
+    )
+    sort = request.GET.get("sort", "name")
+    if sort.lstrip("-") not in SORTS:
+        sort = "name"
+    return form, filters, sort
+
+
+@requires("orgs.view_organization_list")
+def organization_list(request: HttpRequest) -> HttpResponse:
+    form, filters, sort = _filters(request)
+    page = paginate(request, organization_list_visible_to(user=request.user, filters=filters, sort=sort))
+    context = {
+        "form": form,
+        "page": page,
+        "sort": sort,
+        "default_sort": "name",
+        "page_sizes": PAGE_SIZES,
+        "can_add": request.user.has_perm("orgs.add_organization"),
+        "breadcrumbs": [LIST_CRUMB],
+    }
+    # htmx updates only the results when a filter, a sort or a page changes.
+    template = "orgs/organization_list.html#results" if request.htmx else "orgs/organization_list.html"
+    return render(request, template, context)
+
+
+@requires("orgs.export_organizations")
+def organization_export(request: HttpRequest) -> HttpResponse:
+    _, filters, sort = _filters(request)
+    rows = organization_list_visible_to(user=request.user, filters=filters, sort=sort)
+    content = write_xlsx(ORGANIZATION_COLUMNS, rows.iterator(chunk_size=2000), sheet_name="Организации")
+    return xlsx_response(content, f"организации_{dt.date.today():%d.%m.%Y}.xlsx")
+
+
+@requires("orgs.view_organization_list")
+def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = organization_get_for(user=request.user, pk=pk, permission="orgs.view_organization_list")
+    return render(
+        request,
+        "orgs/organization_detail.html",
+        {
+            "organization": organization,
+            "can_change": request.user.has_perm("orgs.change_organization", organization),
+            "can_close": request.user.has_perm("orgs.close_organization", organization),
+            "can_reopen": organization.is_closed and request.user.has_perm("orgs.add_organization"),
+            "close_form": CloseForm(initial={"closed_on": dt.date.today()}),
+            "breadcrumbs": [{"label": LIST_CRUMB["label"], "url": reverse("orgs:list")}, {"label": str(organization)}],
+        },
+    )
+
+
+@requires("orgs.add_organization")
+def organization_create_view(request: HttpRequest) -> HttpResponse:
+    parents = organizations_visible_to(user=request.user).filter(
+        kind__in=[Organization.Kind.REGION, Organization.Kind.MUNICIPALITY]
+    ).order_by("path")
+    form = OrganizationForm(request.POST or None, parents=parents)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = organization_create(data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Организация «{organization}» добавлена.")
+            return redirect(organization)
+    return render(
+        request,
+        "orgs/organization_form.html",
+        {
+            "form": form,
+            "title": "Новая организация",
+            "breadcrumbs": [{"label": LIST_CRUMB["label"], "url": reverse("orgs:list")}, {"label": "Новая"}],
+        },
+    )
+
+
+@requires("orgs.view_organization_list")
+def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = organization_get_for(user=request.user, pk=pk, permission="orgs.change_organization")
+    limited = not request.user.has_perm("orgs.add_organization")
+    parents = organizations_visible_to(user=request.user).filter(
+        kind__in=[Organization.Kind.REGION, Organization.Kind.MUNICIPALITY]
+    ).exclude(pk=organization.pk).order_by("path")
+    form = OrganizationForm(request.POST or None, instance=organization, parents=parents, limited=limited)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization_update(organization=organization, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Изменения сохранены.")
+            return redirect(organization)
+    return render(
+        request,
+        "orgs/organization_form.html",
+        {
+            "form": form,
+            "organization": organization,
+            "title": f"Редактирование: {organization}",
+            "breadcrumbs": [
+                {"label": LIST_CRUMB["label"], "url": reverse("orgs:list")},
+                {"label": str(organization), "url": organization.get_absolute_url()},
+                {"label": "Редактирование"},
+            ],
+        },
+    )
+
+
+@requires("orgs.add_organization")
+def organization_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = organization_get_for(user=request.user, pk=pk, permission="orgs.close_organization")
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization_close(organization=organization, closed_on=form.cleaned_data["closed_on"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Организация «{organization}» закрыта. Её данные сохранены в истории.")
+    elif request.method == "POST":
+        messages.error(request, "Укажите дату закрытия в формате дд.мм.гггг.")
+    return redirect(organization)
+
+
+@requires("orgs.add_organization")
+def organization_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = organization_get_for(user=request.user, pk=pk, permission="orgs.change_organization")
+    if request.method == "POST":
+        check(request.user, "orgs.add_organization")
+        organization_reopen(organization=organization, by=request.user)
+        messages.success(request, f"Организация «{organization}» снова действует.")
+    return redirect(organization)

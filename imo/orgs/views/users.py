@@ -1,0 +1,176 @@
+"""Users and roles: the head and the admin manage their municipality; a school admin invites teachers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from imo.core.access import requires
+from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
+from imo.core.paging import paginate
+from imo.orgs.forms import InviteForm, MembershipForm, UserFilterForm
+from imo.orgs.models import Membership
+from imo.orgs.selectors import (
+    UserFilters,
+    forget_memberships,
+    manageable_organizations,
+    manageable_roles,
+    membership_is_manageable,
+    memberships_of_managed_user,
+    user_get_managed_by,
+    users_managed_by,
+)
+from imo.orgs.services import (
+    membership_add,
+    membership_remove,
+    user_invite,
+    user_resend_invitation,
+    user_set_active,
+)
+
+LIST_CRUMB = {"label": "Пользователи и роли"}
+
+USER_COLUMNS = (
+    ExportColumn("ФИО", lambda u: u.full_name, 36),
+    ExportColumn("Логин", lambda u: u.username, 20),
+    ExportColumn("Электронная почта", lambda u: u.email, 28),
+    ExportColumn(
+        "Роли",
+        lambda u: "; ".join(f"{m.get_role_display()} — {m.organization}" for m in u.memberships.all()),
+        60,
+    ),
+    ExportColumn("Активен", lambda u: u.is_active, 10),
+    ExportColumn("Последний вход", lambda u: u.last_login, 18),
+)
+
+
+def _filters(request: HttpRequest) -> tuple[UserFilterForm, UserFilters]:
+    form = UserFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, UserFilters(query=data.get("q", ""), role=data.get("role", ""), active=data.get("active", ""))
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+@requires("orgs.manage_users")
+def user_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    page = paginate(request, users_managed_by(user=request.user, filters=filters))
+    template = "orgs/user_list.html#results" if request.htmx else "orgs/user_list.html"
+    return render(request, template, {"form": form, "page": page, "breadcrumbs": [LIST_CRUMB]})
+
+
+@requires("orgs.manage_users")
+def user_export(request: HttpRequest) -> HttpResponse:
+    _, filters = _filters(request)
+    rows = users_managed_by(user=request.user, filters=filters)
+    return xlsx_response(write_xlsx(USER_COLUMNS, rows, sheet_name="Пользователи"),
+                         f"пользователи_{dt.date.today():%d.%m.%Y}.xlsx")
+
+
+@requires("orgs.manage_users")
+def user_invite_view(request: HttpRequest) -> HttpResponse:
+    organizations = manageable_organizations(request.user)
+    form = InviteForm(request.POST or None, organizations=organizations, roles=manageable_roles(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = user_invite(
+                data=data, organization=data["organization"], role=data["role"], by=request.user,
+                base_url=_base_url(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if result.created:
+                messages.success(request, f"Приглашение отправлено на {result.user.email}.")
+            else:
+                messages.info(request, "Пользователь с этой почтой уже есть в системе: ему добавлена роль.")
+            return redirect("orgs:users")
+    return render(
+        request,
+        "orgs/user_invite.html",
+        {"form": form, "breadcrumbs": [{**LIST_CRUMB, "url": reverse("orgs:users")}, {"label": "Пригласить"}]},
+    )
+
+
+@requires("orgs.manage_users")
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = user_get_managed_by(manager=request.user, pk=pk)
+    form = MembershipForm(
+        request.POST or None,
+        organizations=manageable_organizations(request.user),
+        roles=manageable_roles(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_add(
+                user=person, organization=form.cleaned_data["organization"], role=form.cleaned_data["role"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            forget_memberships(person)
+            messages.success(request, "Роль назначена.")
+            return redirect("orgs:user_detail", pk=person.pk)
+    return render(
+        request,
+        "orgs/user_detail.html",
+        {
+            "person": person,
+            "memberships": memberships_of_managed_user(manager=request.user, user=person),
+            "form": form,
+            "is_self": person.pk == request.user.pk,
+            "breadcrumbs": [{**LIST_CRUMB, "url": reverse("orgs:users")}, {"label": person.full_name or person.username}],
+        },
+    )
+
+
+@requires("orgs.manage_users")
+def membership_remove_view(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    person = user_get_managed_by(manager=request.user, pk=pk)
+    membership = (
+        Membership.objects.select_related("organization").filter(pk=membership_pk, user=person).first()
+    )
+    if membership is None or not membership_is_manageable(request.user, membership):
+        raise Http404("Роль не найдена.")
+    if request.method == "POST":
+        membership_remove(membership=membership, by=request.user)
+        messages.success(request, f"Роль «{membership.get_role_display()}» снята.")
+    return redirect("orgs:user_detail", pk=person.pk)
+
+
+@requires("orgs.manage_users")
+def user_set_active_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = user_get_managed_by(manager=request.user, pk=pk)
+    if request.method == "POST":
+        active = request.POST.get("active") == "1"
+        try:
+            user_set_active(user=person, active=active, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Учётная запись включена." if active else "Учётная запись отключена.")
+    return redirect("orgs:user_detail", pk=person.pk)
+
+
+@requires("orgs.manage_users")
+def user_resend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = user_get_managed_by(manager=request.user, pk=pk)
+    if request.method == "POST":
+        if not person.email:
+            messages.error(request, "У пользователя не указана электронная почта.")
+        else:
+            user_resend_invitation(user=person, by=request.user, base_url=_base_url(request))
+            messages.success(request, f"Ссылка для входа отправлена на {person.email}.")
+    return redirect("orgs:user_detail", pk=person.pk)
+
+

@@ -1,0 +1,62 @@
+"""Home pages: the public front page for visitors and one home page per role."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+
+from imo.core.access import requires
+from imo.orgs.models import OFFICE_ROLES, Role
+from imo.orgs.selectors import organizations_visible_to, roles_of
+from imo.portal.forms import OfficeContactsForm
+from imo.portal.models import OfficeContacts
+from imo.portal.selectors import office_cards, own_organizations, public_offices
+from imo.portal.services import office_contacts_save
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    # Public page for visitors; every signed-in user sees the home page of their widest role.
+    if not request.user.is_authenticated:
+        return render(request, "portal/public_home.html", {"offices": public_offices()})
+    user = request.user
+    roles = roles_of(user)
+    context: dict[str, object] = {"roles": roles}
+    if user.is_superuser or roles & OFFICE_ROLES:
+        context["cards"] = office_cards(user=user)
+        context["is_observer"] = not (user.is_superuser or roles & (OFFICE_ROLES - {Role.OBSERVER}))
+        return render(request, "portal/home_office.html", context)
+    if Role.SCHOOL_ADMIN in roles:
+        context["schools"] = own_organizations(user=user, roles={Role.SCHOOL_ADMIN})
+        return render(request, "portal/home_school.html", context)
+    if Role.TEACHER in roles:
+        context["schools"] = own_organizations(user=user, roles={Role.TEACHER})
+        return render(request, "portal/home_teacher.html", context)
+    return render(request, "portal/home_no_role.html", context)
+
+
+@requires("portal.change_office_contacts")
+def office_contacts_edit(request: HttpRequest) -> HttpResponse:
+    municipality = (
+        organizations_visible_to(user=request.user, roles={Role.HEAD, Role.ADMIN})
+        .filter(kind__in=["municipality", "region"])
+        .order_by("path")
+        .last()
+    )
+    if municipality is None:
+        messages.error(request, "Контакты отдела редактирует начальник ИМО своего муниципалитета.")
+        return redirect("portal:home")
+    contacts = OfficeContacts.objects.filter(municipality=municipality).first()
+    form = OfficeContactsForm(request.POST or None, instance=contacts)
+    if request.method == "POST" and form.is_valid():
+        office_contacts_save(municipality=municipality, data=form.cleaned_data, by=request.user)
+        messages.success(request, "Контакты отдела сохранены: они показаны на главной странице для посетителей.")
+        return redirect("portal:home")
+    return render(
+        request,
+        "portal/office_contacts_form.html",
+        {"form": form, "municipality": municipality, "breadcrumbs": [{"label": "Контакты отдела"}]},
+    )
+
+

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("imo.portal.urls")),
+    path("accounts/", include("imo.accounts.urls")),
+    path("organizations/", include("imo.orgs.urls")),
+    path("reference/", include("imo.reference.urls")),
+    path("audit/", include("imo.audit.urls")),
+    # Django's admin is for the technical administrator only (superusers); the office works in the app.
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "imo.core.views.forbidden"
+handler404 = "imo.core.views.not_found"
+handler500 = "imo.core.views.server_error"
