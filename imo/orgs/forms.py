@@ -21,6 +21,8 @@ def _style(form: forms.BaseForm) -> None:
 class OrganizationForm(forms.ModelForm):
     """The organisation card. A school admin edits only names and contacts of their school."""
 
+    website = forms.URLField(label="Сайт", required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = [
@@ -58,10 +60,10 @@ class OrganizationForm(forms.ModelForm):
 class OrganizationFilterForm(forms.Form):
     q = forms.CharField(label="Поиск", required=False, widget=forms.SearchInput(
         attrs={"placeholder": "Название, населённый пункт, ИНН"}))
-    kind = forms.MultipleChoiceField(label="Тип", required=False, choices=[
+    kind = forms.ChoiceField(label="Тип", required=False, choices=[("", "Все"), *(
         choice for choice in Organization.Kind.choices
         if choice[0] not in (Organization.Kind.REGION, Organization.Kind.MUNICIPALITY)
-    ], widget=forms.SelectMultiple(attrs={"size": 4}))
+    )])
     settlement = forms.ChoiceField(label="Населённый пункт", required=False)
     municipality = forms.TypedChoiceField(label="Муниципалитет", required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(

@@ -7,6 +7,12 @@ class ReferenceConfig(AppConfig):
     verbose_name = "Справочники"
 
     def ready(self) -> None:
-        from imo.core.navigation import Direction, NavItem, register
+        from auditlog.registry import auditlog
 
+        from imo.core.navigation import Direction, NavItem, register
+        from imo.reference.models import AcademicYear, Grade, Position, Subject
+
+        for model in (Subject, Position, AcademicYear):
+            auditlog.register(model, exclude_fields=["search_text", "created_at", "updated_at"])
+        auditlog.register(Grade)
         register(NavItem(Direction.ADMINISTRATION, "Справочники", "reference:index", "reference.view_reference", 20))

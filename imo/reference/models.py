@@ -13,6 +13,8 @@ class ReferenceItem(TimeStampedModel):
     name = models.CharField("наименование", max_length=200, unique=True)
     is_archived = models.BooleanField("в архиве", default=False)
     order = models.PositiveIntegerField("порядок", default=0)
+    # Folded (case, ё→е) name: search and duplicate checks work the same on SQLite and PostgreSQL.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         abstract = True

@@ -58,3 +58,16 @@ def plural_ru(number: int, forms: str) -> str:
     if 2 <= n <= 4:
         return few
     return many
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (None removes one); the page resets."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return str(params.urlencode())

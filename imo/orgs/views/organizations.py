@@ -39,7 +39,7 @@ def _filters(request: HttpRequest) -> tuple[OrganizationFilterForm, Organization
     status = data.get("status") or Organization.Status.ACTIVE
     filters = OrganizationFilters(
         query=data.get("q", ""),
-        kinds=tuple(data.get("kind") or ()),
+        kinds=(data["kind"],) if data.get("kind") else (),
         settlement=data.get("settlement", ""),
         status="" if status == "all" else status,
         parent_id=data.get("municipality"),

@@ -1,0 +1,85 @@
+"""`imo demo`: migrate, fill the demo district (once), print the logins, serve.
+
+Running it again keeps the data; `--reset` starts over. `--scale region` builds the region-scale data set
+used by `make bench` (17 municipalities, ~500 organisations, users for each).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection, transaction
+
+from imo.orgs import demo as orgs_demo
+from imo.orgs.models import Organization
+from imo.portal import demo as portal_demo
+from imo.reference import demo as reference_demo
+
+
+class Command(BaseCommand):
+    help = "Заполнить демонстрационный район и запустить сервер."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=["district", "region"], default="district")
+        parser.add_argument("--seed", type=int, default=2026, help="зерно генератора (одинаковые данные)")
+        parser.add_argument("--no-serve", action="store_true", help="только заполнить базу, без сервера")
+        parser.add_argument("--reset", action="store_true", help="удалить все данные и заполнить заново")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["reset"]:
+            self._reset()
+        call_command("migrate", interactive=False, verbosity=0)
+        if Organization.objects.filter(kind=Organization.Kind.MUNICIPALITY).exists():
+            self.stdout.write("Демонстрационные данные уже есть — оставляю их (начать заново: make demo-reset).")
+        else:
+            self.stdout.write(f"Заполняю демонстрационные данные (масштаб: {options['scale']})…")
+            self._fill(scale=options["scale"], seed=options["seed"])
+        self._print_logins()
+        if not options["no_serve"]:
+            call_command("serve", host=options["host"], port=options["port"])
+
+    def _reset(self) -> None:
+        call_command("flush", interactive=False, verbosity=0)
+        # flush keeps the schema but empties the seeded catalogues too: re-run the seed migration.
+        call_command("migrate", "reference", "0001", interactive=False, verbosity=0)
+        self.stdout.write("Данные удалены.")
+
+    @transaction.atomic
+    def _fill(self, *, scale: str, seed: int) -> None:
+        rng = random.Random(seed)
+        today = dt.date.today()
+        reference_demo.seed(today=today)
+        orgs = orgs_demo.seed_organizations(rng=rng, scale=scale)
+        orgs_demo.seed_users(rng=rng, orgs=orgs)
+        portal_demo.seed(municipality=orgs.municipality)
+        total = Organization.objects.count()
+        self.stdout.write(f"Готово: организаций — {total} ({connection.vendor}).")
+
+    def _print_logins(self) -> None:
+        from imo.orgs.models import Membership, Role
+
+        shown = ["admin", "head", "methodist1", "methodist2", "secretary", "observer", "zam1", "zam2", "zam3",
+                 "teacher1", "teacher2", "teacher3"]
+        memberships = {
+            m.user.username: m
+            for m in Membership.objects.filter(user__username__in=shown).select_related("user", "organization")
+        }
+        self.stdout.write("")
+        self.stdout.write(f"Пароль всех демонстрационных пользователей: {orgs_demo.DEMO_PASSWORD}")
+        self.stdout.write(f"{'Роль':<38} {'Логин':<12} Организация")
+        for username in shown:
+            membership = memberships.get(username)
+            if membership is None:
+                continue
+            role = Role(membership.role).label
+            self.stdout.write(f"{role:<38} {username:<12} {membership.organization}")
+        self.stdout.write("Ответственные в остальных школах района: zam4 … zam39 (тот же пароль).")
+        if settings.DEBUG:
+            self.stdout.write("Письма (приглашения, восстановление пароля) печатаются в этой консоли.")

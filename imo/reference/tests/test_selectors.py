@@ -1,0 +1,108 @@
+import datetime as dt
+
+import pytest
+
+from imo.reference.models import AcademicYear, Grade, Position, Subject
+from imo.reference.selectors import (
+    STATUS_ALL,
+    STATUS_ARCHIVED,
+    ItemFilters,
+    academic_year_current,
+    academic_year_next_start,
+    active_items,
+    catalogue_counts,
+    item_in_use,
+    item_list,
+    reverse_relations,
+)
+from imo.reference.services import academic_year_create, item_archive, item_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def few_subjects():
+    Subject.objects.all().delete()
+    for name in ("Яблоневодство", "Ель", "Ёж", "Жук", "ель обыкновенная"):
+        item_create(model=Subject, data={"name": name})
+
+
+def _names(queryset):
+    return [item.name for item in queryset]
+
+
+def test_item_list_orders_names_in_russian_with_yo_as_ye(few_subjects):
+    names = _names(item_list(model=Subject, filters=ItemFilters()))
+    assert names == ["Ёж", "Ель", "ель обыкновенная", "Жук", "Яблоневодство"]
+    assert _names(item_list(model=Subject, filters=ItemFilters(), sort="-name"))[0] == "Яблоневодство"
+
+
+def test_item_list_search_folds_case_and_yo(few_subjects):
+    assert _names(item_list(model=Subject, filters=ItemFilters(query="ЕЖ"))) == ["Ёж"]
+    assert _names(item_list(model=Subject, filters=ItemFilters(query="ель обык"))) == ["ель обыкновенная"]
+
+
+def test_item_list_filters_by_status(few_subjects):
+    item_archive(item=Subject.objects.get(name="Жук"))
+    assert "Жук" not in _names(item_list(model=Subject, filters=ItemFilters()))
+    assert _names(item_list(model=Subject, filters=ItemFilters(status=STATUS_ARCHIVED))) == ["Жук"]
+    assert len(item_list(model=Subject, filters=ItemFilters(status=STATUS_ALL))) == 5
+
+
+def test_item_list_sorts_by_order():
+    names = _names(item_list(model=Position, filters=ItemFilters(), sort="order"))
+    assert names[0] == "Учитель"
+
+
+def test_active_items_hide_the_archive_but_keep_the_current_value():
+    archived = Subject.objects.get(name="Астрономия")
+    item_archive(item=archived)
+    assert archived not in active_items(Subject)
+    assert archived in active_items(Subject, keep=archived)
+    assert list(active_items(Grade))[0].number == 1
+
+
+def test_catalogue_counts():
+    item_archive(item=Grade.objects.get(number=1))
+    counts = catalogue_counts()
+    assert counts["grades"].active == 10 and counts["grades"].archived == 1
+    assert counts["subjects"].active == Subject.objects.count()
+    assert counts["academic-years"].active == 0
+
+
+def test_academic_year_current_follows_1_september():
+    academic_year_create(start_year=2024)
+    academic_year_create(start_year=2025)
+    assert academic_year_current(dt.date(2025, 8, 31)).start_year == 2024
+    assert academic_year_current(dt.date(2025, 9, 1)).start_year == 2025
+    assert academic_year_current(dt.date(2027, 1, 1)) is None
+
+
+def test_academic_year_next_start():
+    today = dt.date(2026, 3, 10)
+    assert academic_year_next_start(today) == 2025  # the current one is missing: offer it first
+    academic_year_create(start_year=2025)
+    assert academic_year_next_start(today) == 2026
+    academic_year_create(start_year=2026)
+    assert academic_year_next_start(today) == 2027
+    AcademicYear.objects.all().delete()
+    academic_year_create(start_year=2019)
+    assert academic_year_next_start(today) == 2025
+
+
+def test_item_in_use_is_false_without_references():
+    assert not item_in_use(Subject.objects.get(name="Физика"))
+    assert not item_in_use(Grade.objects.get(number=5))
+
+
+def test_item_in_use_sees_a_hidden_protect_reference(usage_model):
+    assert any(relation.related_model is usage_model for relation in reverse_relations(Subject))
+    physics, chemistry = Subject.objects.get(name="Физика"), Subject.objects.get(name="Химия")
+    usage_model.objects.create(subject=physics)
+    assert item_in_use(physics)
+    assert not item_in_use(chemistry)
+
+
+def test_the_throwaway_model_leaves_no_trace():
+    """Runs after the tests above: the model of `usage_model` is gone from the registry."""
+    assert not any(relation.related_model.__name__ == "SubjectUsage" for relation in reverse_relations(Subject))

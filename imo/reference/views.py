@@ -1,0 +1,318 @@
+"""Reference data: the index of catalogues; subjects and positions (list, Excel, create, edit, archive,
+delete); grades (list, Excel, archive); academic years (list with the current one, Excel, add, archive,
+delete). The whole office reads them; editors change them; nothing in use is deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from imo.core.access import requires
+from imo.core.excel import write_xlsx, xlsx_response
+from imo.core.paging import PAGE_SIZES, paginate
+from imo.reference.catalogues import ACADEMIC_YEARS, ALL_CATALOGUES, GRADES, Catalogue
+from imo.reference.exports import ACADEMIC_YEAR_COLUMNS, GRADE_COLUMNS, ITEM_COLUMNS
+from imo.reference.forms import (
+    AcademicYearForm,
+    ItemFilterForm,
+    PositionForm,
+    StatusFilterForm,
+    SubjectForm,
+)
+from imo.reference.models import AcademicYear, Grade
+from imo.reference.selectors import (
+    ACADEMIC_YEAR_SORTS,
+    GRADE_SORTS,
+    ITEM_SORTS,
+    STATUS_ACTIVE,
+    ItemFilters,
+    academic_year_current,
+    academic_year_list,
+    academic_year_next_start,
+    catalogue_counts,
+    current_academic_year_start,
+    grade_list,
+    item_get,
+    item_list,
+)
+from imo.reference.services import (
+    academic_year_create,
+    item_archive,
+    item_create,
+    item_delete,
+    item_unarchive,
+    item_update,
+)
+
+ITEM_FORMS: dict[str, type[SubjectForm] | type[PositionForm]] = {"subjects": SubjectForm, "positions": PositionForm}
+VIEW = "reference.view_reference"
+CHANGE = "reference.change_reference"
+
+
+def _crumbs(catalogue: Catalogue | None = None, *tail: str) -> list[dict[str, str]]:
+    """Справочники › <catalogue> › <tail>; the last crumb is the current page."""
+    crumbs = [{"label": "Справочники", "url": reverse("reference:index")}]
+    if catalogue is not None:
+        crumbs.append({"label": catalogue.title, "url": catalogue.url})
+    crumbs.extend({"label": label} for label in tail)
+    return crumbs
+
+
+def _sort(request: HttpRequest, sorts: dict[str, str], default: str) -> str:
+    sort = request.GET.get("sort", default)
+    return sort if sort.lstrip("-") in sorts else default
+
+
+def _status_filters(request: HttpRequest) -> tuple[StatusFilterForm, ItemFilters]:
+    form = StatusFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, ItemFilters(status=data.get("status") or STATUS_ACTIVE)
+
+
+def _item_filters(request: HttpRequest) -> tuple[ItemFilterForm, ItemFilters, str]:
+    form = ItemFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = ItemFilters(query=data.get("q", ""), status=data.get("status") or STATUS_ACTIVE)
+    return form, filters, _sort(request, ITEM_SORTS, "name")
+
+
+def _list_context(request: HttpRequest, catalogue: Catalogue, **extra: object) -> dict[str, object]:
+    return {
+        "catalogue": catalogue,
+        "page_sizes": PAGE_SIZES,
+        "can_change": request.user.has_perm(CHANGE),
+        "breadcrumbs": _crumbs(None, catalogue.title),
+        **extra,
+    }
+
+
+def _apply(request: HttpRequest, action: Callable[[], object], success: str) -> None:
+    """Run a POST-only service and report the outcome as a message (the in-use refusal included)."""
+    if request.method != "POST":
+        return
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Back to the list the action was started from (its filters and page kept), else to `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+def _export_name(catalogue: Catalogue) -> str:
+    return f"{catalogue.title.lower()}_{dt.date.today():%d.%m.%Y}.xlsx"
+
+
+@requires(VIEW)
+def index(request: HttpRequest) -> HttpResponse:
+    counts = catalogue_counts()
+    return render(
+        request,
+        "reference/index.html",
+        {
+            "cards": [(catalogue, counts[catalogue.key]) for catalogue in ALL_CATALOGUES],
+            "current_year": academic_year_current(),
+            "current_start": current_academic_year_start(),
+            "breadcrumbs": [{"label": "Справочники"}],
+        },
+    )
+
+
+# --- Subjects and positions ---------------------------------------------------------------------------
+
+
+@requires(VIEW)
+def item_list_view(request: HttpRequest, catalogue: Catalogue) -> HttpResponse:
+    form, filters, sort = _item_filters(request)
+    page = paginate(request, item_list(model=catalogue.model, filters=filters, sort=sort))
+    context = _list_context(request, catalogue, form=form, page=page, sort=sort, default_sort="name")
+    # htmx updates only the results when a filter, a sort or a page changes.
+    template = "reference/item_list.html#results" if request.htmx else "reference/item_list.html"
+    return render(request, template, context)
+
+
+@requires(VIEW)
+def item_export(request: HttpRequest, catalogue: Catalogue) -> HttpResponse:
+    _, filters, sort = _item_filters(request)
+    rows = item_list(model=catalogue.model, filters=filters, sort=sort)
+    content = write_xlsx(ITEM_COLUMNS[catalogue.key], rows, sheet_name=catalogue.title)
+    return xlsx_response(content, _export_name(catalogue))
+
+
+@requires(CHANGE)
+def item_create_view(request: HttpRequest, catalogue: Catalogue) -> HttpResponse:
+    form = ITEM_FORMS[catalogue.key](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = item_create(model=catalogue.model, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Запись «{item}» добавлена в справочник «{catalogue.title}».")
+            return redirect(catalogue.url)
+    return render(
+        request,
+        "reference/item_form.html",
+        {"form": form, "catalogue": catalogue, "title": catalogue.new_label, "breadcrumbs": _crumbs(catalogue, "Новая запись")},
+    )
+
+
+@requires(CHANGE)
+def item_edit(request: HttpRequest, catalogue: Catalogue, pk: int) -> HttpResponse:
+    item = item_get(model=catalogue.model, pk=pk)
+    title = f"Редактирование: {item}"  # before the form changes the instance
+    form = ITEM_FORMS[catalogue.key](request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item_update(item=item, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Изменения сохранены.")
+            return redirect(catalogue.url)
+    return render(
+        request,
+        "reference/item_form.html",
+        {"form": form, "catalogue": catalogue, "item": item, "title": title,
+         "breadcrumbs": _crumbs(catalogue, "Редактирование")},
+    )
+
+
+@requires(CHANGE)
+def item_archive_view(request: HttpRequest, catalogue: Catalogue, pk: int) -> HttpResponse:
+    item = item_get(model=catalogue.model, pk=pk)
+    _apply(
+        request,
+        lambda: item_archive(item=item, by=request.user),
+        f"Запись «{item}» отправлена в архив: в новых записях её не выбрать, в прежних она сохранится.",
+    )
+    return _back(request, catalogue.url)
+
+
+@requires(CHANGE)
+def item_unarchive_view(request: HttpRequest, catalogue: Catalogue, pk: int) -> HttpResponse:
+    item = item_get(model=catalogue.model, pk=pk)
+    _apply(request, lambda: item_unarchive(item=item, by=request.user), f"Запись «{item}» возвращена из архива.")
+    return _back(request, catalogue.url)
+
+
+@requires(CHANGE)
+def item_delete_view(request: HttpRequest, catalogue: Catalogue, pk: int) -> HttpResponse:
+    item = item_get(model=catalogue.model, pk=pk)
+    _apply(request, lambda: item_delete(item=item, by=request.user), f"Запись «{item}» удалена.")
+    return _back(request, catalogue.url)
+
+
+# --- Grades -------------------------------------------------------------------------------------------
+
+
+@requires(VIEW)
+def grade_list_view(request: HttpRequest) -> HttpResponse:
+    form, filters = _status_filters(request)
+    sort = _sort(request, GRADE_SORTS, "number")
+    page = paginate(request, grade_list(filters=filters, sort=sort))
+    context = _list_context(request, GRADES, form=form, page=page, sort=sort, default_sort="number")
+    template = "reference/grade_list.html#results" if request.htmx else "reference/grade_list.html"
+    return render(request, template, context)
+
+
+@requires(VIEW)
+def grade_export(request: HttpRequest) -> HttpResponse:
+    _, filters = _status_filters(request)
+    rows = grade_list(filters=filters, sort=_sort(request, GRADE_SORTS, "number"))
+    return xlsx_response(write_xlsx(GRADE_COLUMNS, rows, sheet_name="Классы"), _export_name(GRADES))
+
+
+@requires(CHANGE)
+def grade_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    grade = item_get(model=Grade, pk=pk)
+    _apply(request, lambda: item_archive(item=grade, by=request.user), f"{grade} отправлен в архив.")
+    return _back(request, GRADES.url)
+
+
+@requires(CHANGE)
+def grade_unarchive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    grade = item_get(model=Grade, pk=pk)
+    _apply(request, lambda: item_unarchive(item=grade, by=request.user), f"{grade} возвращён из архива.")
+    return _back(request, GRADES.url)
+
+
+# --- Academic years -----------------------------------------------------------------------------------
+
+
+@requires(VIEW)
+def academic_year_list_view(request: HttpRequest) -> HttpResponse:
+    form, filters = _status_filters(request)
+    sort = _sort(request, ACADEMIC_YEAR_SORTS, "-start_year")
+    page = paginate(request, academic_year_list(filters=filters, sort=sort))
+    next_start = academic_year_next_start()
+    context = _list_context(
+        request, ACADEMIC_YEARS, form=form, page=page, sort=sort, default_sort="-start_year",
+        current_start=current_academic_year_start(), next_start=next_start, next_name=f"{next_start}/{next_start + 1}",
+    )
+    template = "reference/academic_year_list.html#results" if request.htmx else "reference/academic_year_list.html"
+    return render(request, template, context)
+
+
+@requires(VIEW)
+def academic_year_export(request: HttpRequest) -> HttpResponse:
+    _, filters = _status_filters(request)
+    rows = academic_year_list(filters=filters, sort=_sort(request, ACADEMIC_YEAR_SORTS, "-start_year"))
+    return xlsx_response(
+        write_xlsx(ACADEMIC_YEAR_COLUMNS, rows, sheet_name="Учебные годы"), _export_name(ACADEMIC_YEARS)
+    )
+
+
+@requires(CHANGE)
+def academic_year_create_view(request: HttpRequest) -> HttpResponse:
+    form = AcademicYearForm(request.POST or None, initial={"start_year": academic_year_next_start()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            year = academic_year_create(start_year=form.cleaned_data["start_year"], by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Учебный год {year} добавлен.")
+            return redirect(ACADEMIC_YEARS.url)
+    return render(
+        request,
+        "reference/academic_year_form.html",
+        {"form": form, "breadcrumbs": _crumbs(ACADEMIC_YEARS, "Новый учебный год")},
+    )
+
+
+@requires(CHANGE)
+def academic_year_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    year = item_get(model=AcademicYear, pk=pk)
+    _apply(request, lambda: item_archive(item=year, by=request.user), f"Учебный год {year} отправлен в архив.")
+    return _back(request, ACADEMIC_YEARS.url)
+
+
+@requires(CHANGE)
+def academic_year_unarchive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    year = item_get(model=AcademicYear, pk=pk)
+    _apply(request, lambda: item_unarchive(item=year, by=request.user), f"Учебный год {year} возвращён из архива.")
+    return _back(request, ACADEMIC_YEARS.url)
+
+
+@requires(CHANGE)
+def academic_year_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    year = item_get(model=AcademicYear, pk=pk)
+    _apply(request, lambda: item_delete(item=year, by=request.user), f"Учебный год {year} удалён.")
+    return _back(request, ACADEMIC_YEARS.url)
