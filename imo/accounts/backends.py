@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
+
+from imo.accounts.models import User
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -17,15 +17,14 @@ class UsernameOrEmailBackend(ModelBackend):
         username: str | None = None,
         password: str | None = None,
         **kwargs: Any,
-    ) -> AbstractBaseUser | None:
+    ) -> User | None:
         if not username or password is None:
             return None
-        model = get_user_model()
-        login = username.strip()
+        login = str(username).strip()
         field = "email__iexact" if "@" in login else "username__iexact"
-        user = model._default_manager.filter(**{field: login}).order_by("pk").first()
+        user = User.objects.filter(**{field: login}).order_by("pk").first()
         if user is None:
-            model().set_password(password)  # same work as a real check, so timing does not reveal users
+            User().set_password(password)  # same work as a real check, so timing does not reveal users
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

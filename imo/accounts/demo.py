@@ -14,7 +14,7 @@ _NAMES_FILE = Path(__file__).resolve().parent / "data" / "names.json"
 
 @cache
 def _names() -> dict[str, Any]:
-    return json.loads(_NAMES_FILE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(_NAMES_FILE.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)

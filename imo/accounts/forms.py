@@ -12,7 +12,9 @@ class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label="Логин или электронная почта",
         max_length=254,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "class": "form-control"}),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "class": "form-control"}
+        ),
     )
     password = forms.CharField(
         label="Пароль",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -14,8 +14,6 @@ class User(AbstractUser):
     phone = models.CharField("телефон", max_length=30, blank=True)
     # Folded (case, ё→е) name, login and e-mail: search that works the same on SQLite and PostgreSQL.
     search_text = models.TextField(editable=False, blank=True, default="")
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = "пользователь"
@@ -37,7 +35,9 @@ class User(AbstractUser):
         return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
 
     def refresh_search_text(self) -> None:
-        self.search_text = search_text(self.last_name, self.first_name, self.patronymic, self.username, self.email)
+        self.search_text = search_text(
+            self.last_name, self.first_name, self.patronymic, self.username, self.email
+        )
 
     @property
     def short_name(self) -> str:

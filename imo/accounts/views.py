@@ -7,13 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from imo.accounts.forms import LoginForm, ProfileForm, bootstrap_fields
 from imo.accounts.services import profile_update
-from imo.core.access import login_only
+from imo.core.access import AppRequest, login_only
 
 
 class LoginView(auth_views.LoginView):
@@ -50,18 +50,18 @@ class PasswordResetConfirmView(BootstrapFormMixin, auth_views.PasswordResetConfi
 
 
 @login_only
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AppRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         try:
-            profile_update(user=user, data=form.cleaned_data)  # type: ignore[arg-type]
+            profile_update(user=user, data=form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Профиль сохранён.")
             return redirect("accounts:profile")
-    memberships = getattr(user, "memberships").select_related("organization").order_by("pk")
+    memberships = user.memberships.select_related("organization").order_by("pk")
     return render(
         request,
         "accounts/profile.html",

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponse)
@@ -51,3 +52,11 @@ def login_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+class AppRequest(HttpRequest):
+    """The request our views receive: django-htmx's details are attached by its middleware, and the user is
+    signed in (every view that uses this type is wrapped by `requires` or `login_only`)."""
+
+    htmx: HtmxDetails
+    user: Any

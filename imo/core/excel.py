@@ -26,7 +26,9 @@ def write_xlsx(columns: Sequence[ExportColumn], rows: Iterable[Any], *, sheet_na
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": False})
     sheet = workbook.add_worksheet(sheet_name[:31])
-    header_format = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E9ECEF"})
+    header_format = workbook.add_format(
+        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E9ECEF"}
+    )
     date_format = workbook.add_format({"num_format": "dd.mm.yyyy"})
     datetime_format = workbook.add_format({"num_format": "dd.mm.yyyy hh:mm"})
     for index, column in enumerate(columns):

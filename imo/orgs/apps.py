@@ -15,6 +15,12 @@ class OrgsConfig(AppConfig):
         auditlog.register(Organization, exclude_fields=["search_text", "path", "created_at", "updated_at"])
         auditlog.register(Membership, exclude_fields=["created_at", "updated_at"])
         register(
-            NavItem(Direction.ANALYTICS, "Образовательные организации", "orgs:list", "orgs.view_organization_list", 10),
+            NavItem(
+                Direction.ANALYTICS,
+                "Образовательные организации",
+                "orgs:list",
+                "orgs.view_organization_list",
+                10,
+            ),
             NavItem(Direction.ADMINISTRATION, "Пользователи и роли", "orgs:users", "orgs.manage_users", 10),
         )

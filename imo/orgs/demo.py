@@ -44,7 +44,7 @@ OTHER_MUNICIPALITIES = (
 
 
 def district_data() -> dict[str, Any]:
-    return json.loads(_DISTRICT_FILE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(_DISTRICT_FILE.read_text(encoding="utf-8"))
 
 
 def _inn(rng: random.Random) -> str:
@@ -63,7 +63,9 @@ def _phone(rng: random.Random) -> str:
     return f"+7 (928) {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
 
 
-def _school_data(rng: random.Random, parent: Organization, item: dict[str, str], postcode: str) -> dict[str, Any]:
+def _school_data(
+    rng: random.Random, parent: Organization, item: dict[str, str], postcode: str
+) -> dict[str, Any]:
     director = random_person(rng)
     return {
         "parent": parent,
@@ -81,7 +83,16 @@ def _school_data(rng: random.Random, parent: Organization, item: dict[str, str],
     }
 
 
-_STREETS = ("А. Кадырова", "Школьная", "Центральная", "Мира", "Садовая", "Х. Нурадилова", "Шоссейная", "Молодёжная")
+_STREETS = (
+    "А. Кадырова",
+    "Школьная",
+    "Центральная",
+    "Мира",
+    "Садовая",
+    "Х. Нурадилова",
+    "Шоссейная",
+    "Молодёжная",
+)
 
 
 @dataclass
@@ -94,41 +105,70 @@ class DemoOrganizations:
 
 def seed_organizations(*, rng: random.Random, scale: str) -> DemoOrganizations:
     data = district_data()
-    region = organization_create(data={
-        "kind": Organization.Kind.REGION, "name": data["region"]["name"], "short_name": data["region"]["name"],
-    })
-    municipality = organization_create(data={
-        "parent": region,
-        "kind": Organization.Kind.MUNICIPALITY,
-        "name": data["municipality"]["education_department"],
-        "short_name": data["municipality"]["name"],
-        "settlement": "г. Курчалой",
-        "address": f"{data['municipality']['postcode']}, Чеченская Республика, г. Курчалой, ул. А. Кадырова, д. 1",
-        "inn": _inn(rng),
-        "phone": _phone(rng),
-        "email": "imo-kurchaloy@example.ru",
-    })
+    region = organization_create(
+        data={
+            "kind": Organization.Kind.REGION,
+            "name": data["region"]["name"],
+            "short_name": data["region"]["name"],
+        }
+    )
+    municipality = organization_create(
+        data={
+            "parent": region,
+            "kind": Organization.Kind.MUNICIPALITY,
+            "name": data["municipality"]["education_department"],
+            "short_name": data["municipality"]["name"],
+            "settlement": "г. Курчалой",
+            "address": f"{data['municipality']['postcode']}, Чеченская Республика, г. Курчалой, "
+            "ул. А. Кадырова, д. 1",
+            "inn": _inn(rng),
+            "phone": _phone(rng),
+            "email": "imo-kurchaloy@example.ru",
+        }
+    )
     postcode = data["municipality"]["postcode"]
-    schools = [organization_create(data=_school_data(rng, municipality, item, postcode)) for item in data["schools"]]
+    schools = [
+        organization_create(data=_school_data(rng, municipality, item, postcode)) for item in data["schools"]
+    ]
     result = DemoOrganizations(region, municipality, schools)
     if scale == "region":
         for name, short, centre, count in OTHER_MUNICIPALITIES:
-            other = organization_create(data={
-                "parent": region, "kind": Organization.Kind.MUNICIPALITY,
-                "name": f"Управление образования: {name}", "short_name": short, "settlement": centre,
-            })
+            other = organization_create(
+                data={
+                    "parent": region,
+                    "kind": Organization.Kind.MUNICIPALITY,
+                    "name": f"Управление образования: {name}",
+                    "short_name": short,
+                    "settlement": centre,
+                }
+            )
             items = [
-                {"kind": Organization.Kind.SCHOOL, "name": f"МБОУ «СОШ № {n} {centre}»",
-                 "short_name": f"СОШ № {n} {centre}", "settlement": centre}
+                {
+                    "kind": Organization.Kind.SCHOOL,
+                    "name": f"МБОУ «СОШ № {n} {centre}»",
+                    "short_name": f"СОШ № {n} {centre}",
+                    "settlement": centre,
+                }
                 for n in range(1, count - 1)
             ] + [
-                {"kind": Organization.Kind.KINDERGARTEN, "name": f"МБДОУ «Детский сад № 1 {centre}»",
-                 "short_name": f"Детский сад № 1 {centre}", "settlement": centre},
-                {"kind": Organization.Kind.ADDITIONAL_EDUCATION, "name": f"МБУ ДО «ЦДТ {centre}»",
-                 "short_name": f"ЦДТ {centre}", "settlement": centre},
+                {
+                    "kind": Organization.Kind.KINDERGARTEN,
+                    "name": f"МБДОУ «Детский сад № 1 {centre}»",
+                    "short_name": f"Детский сад № 1 {centre}",
+                    "settlement": centre,
+                },
+                {
+                    "kind": Organization.Kind.ADDITIONAL_EDUCATION,
+                    "name": f"МБУ ДО «ЦДТ {centre}»",
+                    "short_name": f"ЦДТ {centre}",
+                    "settlement": centre,
+                },
             ]
             result.other_municipalities.append(
-                (other, [organization_create(data=_school_data(rng, other, item, "366000")) for item in items])
+                (
+                    other,
+                    [organization_create(data=_school_data(rng, other, item, "366000")) for item in items],
+                )
             )
     return result
 
@@ -189,7 +229,10 @@ def seed_users(*, rng: random.Random, orgs: DemoOrganizations) -> list[DemoLogin
             add(f"teacher_m{index}_{number}", school, Role.TEACHER, show=False)
     users = model.objects.bulk_create([user for user, _, _ in plan], batch_size=500)
     Membership.objects.bulk_create(
-        [Membership(user=user, organization=org, role=role) for user, (_, org, role) in zip(users, plan, strict=True)],
+        [
+            Membership(user=user, organization=org, role=role)
+            for user, (_, org, role) in zip(users, plan, strict=True)
+        ],
         batch_size=1000,
     )
     return logins

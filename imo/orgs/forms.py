@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -10,12 +10,23 @@ from imo.orgs.models import Organization, Role
 _SCHOOL_ADMIN_FIELDS = ("name", "short_name", "address", "director", "phone", "email", "website")
 
 
+def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A declared choice field, typed as such (Form.fields is typed as plain Field)."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
 def _style(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
             continue
-        widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+        widget.attrs.setdefault(
+            "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
+        )
 
 
 class OrganizationForm(forms.ModelForm):
@@ -26,8 +37,18 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = [
-            "parent", "kind", "name", "short_name", "settlement", "inn", "ogrn", "address", "director",
-            "phone", "email", "website",
+            "parent",
+            "kind",
+            "name",
+            "short_name",
+            "settlement",
+            "inn",
+            "ogrn",
+            "address",
+            "director",
+            "phone",
+            "email",
+            "website",
         ]
         help_texts = {
             "inn": "10 цифр, можно с пробелами.",
@@ -42,10 +63,11 @@ class OrganizationForm(forms.ModelForm):
                 if name not in _SCHOOL_ADMIN_FIELDS:
                     del self.fields[name]
         else:
-            self.fields["parent"].queryset = parents
-            self.fields["parent"].required = True
-            self.fields["parent"].empty_label = None
-            self.fields["kind"].choices = [
+            parent = _model_choice(self, "parent")
+            parent.queryset = parents
+            parent.required = True
+            parent.empty_label = None
+            _choice(self, "kind").choices = [
                 choice for choice in Organization.Kind.choices if choice[0] != Organization.Kind.REGION
             ]
         _style(self)
@@ -58,31 +80,51 @@ class OrganizationForm(forms.ModelForm):
 
 
 class OrganizationFilterForm(forms.Form):
-    q = forms.CharField(label="Поиск", required=False, widget=forms.SearchInput(
-        attrs={"placeholder": "Название, населённый пункт, ИНН"}))
-    kind = forms.ChoiceField(label="Тип", required=False, choices=[("", "Все"), *(
-        choice for choice in Organization.Kind.choices
-        if choice[0] not in (Organization.Kind.REGION, Organization.Kind.MUNICIPALITY)
-    )])
+    q = forms.CharField(
+        label="Поиск",
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": "Название, населённый пункт, ИНН"}),
+    )
+    kind = forms.ChoiceField(
+        label="Тип",
+        required=False,
+        choices=[
+            ("", "Все"),
+            *(
+                choice
+                for choice in Organization.Kind.choices
+                if choice[0] not in (Organization.Kind.REGION, Organization.Kind.MUNICIPALITY)
+            ),
+        ],
+    )
     settlement = forms.ChoiceField(label="Населённый пункт", required=False)
     municipality = forms.TypedChoiceField(label="Муниципалитет", required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
-        label="Статус", required=False,
-        choices=[(Organization.Status.ACTIVE, "Действующие"), (Organization.Status.CLOSED, "Закрытые"), ("all", "Все")],
+        label="Статус",
+        required=False,
+        choices=[
+            (Organization.Status.ACTIVE, "Действующие"),
+            (Organization.Status.CLOSED, "Закрытые"),
+            ("all", "Все"),
+        ],
     )
 
-    def __init__(self, *args: Any, settlements: list[str], municipalities: list[tuple[int, str]], **kwargs: Any):
+    def __init__(
+        self, *args: Any, settlements: list[str], municipalities: list[tuple[int, str]], **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["settlement"].choices = [("", "Все"), *((s, s) for s in settlements)]
+        _choice(self, "settlement").choices = [("", "Все"), *((s, s) for s in settlements)]
         if len(municipalities) > 1:
-            self.fields["municipality"].choices = [("", "Все"), *municipalities]
+            _choice(self, "municipality").choices = [("", "Все"), *municipalities]
         else:
             del self.fields["municipality"]
         _style(self)
 
 
 class CloseForm(forms.Form):
-    closed_on = forms.DateField(label="Дата закрытия", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    closed_on = forms.DateField(
+        label="Дата закрытия", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,16 +137,19 @@ class InviteForm(forms.Form):
     patronymic = forms.CharField(label="Отчество", max_length=150, required=False)
     email = forms.EmailField(label="Электронная почта", help_text="На этот адрес придёт ссылка для входа.")
     username = forms.SlugField(
-        label="Логин", max_length=150, required=False,
-        help_text="Латинские буквы, цифры, дефис. Если не заполнить, логином станет часть адреса почты до «@».",
+        label="Логин",
+        max_length=150,
+        required=False,
+        help_text="Латинские буквы, цифры, дефис. Если не заполнить, логином станет часть адреса почты "
+        "до «@».",
     )
     organization = forms.ModelChoiceField(label="Организация", queryset=Organization.objects.none())
     role = forms.ChoiceField(label="Роль")
 
     def __init__(self, *args: Any, organizations: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
-        self.fields["role"].choices = roles
+        _model_choice(self, "organization").queryset = organizations
+        _choice(self, "role").choices = roles
         _style(self)
 
 
@@ -114,13 +159,15 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args: Any, organizations: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
-        self.fields["role"].choices = roles
+        _model_choice(self, "organization").queryset = organizations
+        _choice(self, "role").choices = roles
         _style(self)
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label="Поиск", required=False, widget=forms.SearchInput(attrs={"placeholder": "ФИО, логин, почта"}))
+    q = forms.CharField(
+        label="Поиск", required=False, widget=forms.SearchInput(attrs={"placeholder": "ФИО, логин, почта"})
+    )
     role = forms.ChoiceField(label="Роль", required=False, choices=[("", "Все"), *Role.choices])
     active = forms.ChoiceField(
         label="Состояние", required=False, choices=[("", "Все"), ("1", "Активные"), ("0", "Отключённые")]

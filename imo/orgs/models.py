@@ -24,7 +24,11 @@ class Organization(TimeStampedModel):
         CLOSED = "closed", "Закрыта"
 
     parent = models.ForeignKey(
-        "self", verbose_name="вышестоящая организация", on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name="вышестоящая организация",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
     )
     # Materialised path ("000001/000002/") so that "the subtree a user may see" is one indexed prefix filter.
@@ -50,7 +54,9 @@ class Organization(TimeStampedModel):
         verbose_name_plural = "организации"
         constraints = [
             models.UniqueConstraint(
-                fields=["inn"], condition=~models.Q(inn=""), name="orgs_organization_inn_unique",
+                fields=["inn"],
+                condition=~models.Q(inn=""),
+                name="orgs_organization_inn_unique",
                 violation_error_message="Организация с таким ИНН уже есть.",
             ),
         ]
@@ -92,7 +98,9 @@ class Membership(TimeStampedModel):
     """A user's role in an organisation; a user may hold several."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="пользователь", on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name="пользователь",
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     organization = models.ForeignKey(
@@ -105,7 +113,8 @@ class Membership(TimeStampedModel):
         verbose_name_plural = "роли пользователей"
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "organization", "role"], name="orgs_membership_unique",
+                fields=["user", "organization", "role"],
+                name="orgs_membership_unique",
                 violation_error_message="У пользователя уже есть эта роль в этой организации.",
             )
         ]

@@ -180,7 +180,15 @@ def organization_counts_by_kind(*, user: Any) -> dict[str, int]:
 
 def primary_membership(user: Any) -> Membership | None:
     """The membership shown in the top bar: the widest-scoped office role first, then school roles."""
-    order = [Role.ADMIN, Role.HEAD, Role.METHODIST, Role.SECRETARY, Role.OBSERVER, Role.SCHOOL_ADMIN, Role.TEACHER]
+    order = [
+        Role.ADMIN,
+        Role.HEAD,
+        Role.METHODIST,
+        Role.SECRETARY,
+        Role.OBSERVER,
+        Role.SCHOOL_ADMIN,
+        Role.TEACHER,
+    ]
     memberships = memberships_of(user)
     return min(memberships, key=lambda m: (len(m.organization.path), order.index(Role(m.role))), default=None)
 

@@ -18,20 +18,28 @@ from imo.orgs.models import OFFICE_ROLES, Membership, Organization, Role
 
 _PATH_WIDTH = 6
 ORGANIZATION_FIELDS = (
-    "parent", "kind", "name", "short_name", "settlement", "inn", "ogrn", "address", "director", "phone",
-    "email", "website",
+    "parent",
+    "kind",
+    "name",
+    "short_name",
+    "settlement",
+    "inn",
+    "ogrn",
+    "address",
+    "director",
+    "phone",
+    "email",
+    "website",
 )
 
 
 def _clean_values(data: dict[str, Any]) -> dict[str, Any]:
-    cleaned: dict[str, Any] = {}
-    for key, value in data.items():
+    def clean(key: str, value: Any) -> Any:
         if key in ("inn", "ogrn"):
-            value = digits_only(value)
-        elif isinstance(value, str):
-            value = collapse_spaces(value)
-        cleaned[key] = value
-    return cleaned
+            return digits_only(value)
+        return collapse_spaces(value) if isinstance(value, str) else value
+
+    return {key: clean(key, value) for key, value in data.items()}
 
 
 def _refresh_derived(organization: Organization) -> None:
@@ -58,11 +66,19 @@ def organization_create(*, data: dict[str, Any], by: Any | None = None) -> Organ
 
 
 @transaction.atomic
-def organization_update(*, organization: Organization, data: dict[str, Any], by: Any | None = None) -> Organization:
+def organization_update(
+    *, organization: Organization, data: dict[str, Any], by: Any | None = None
+) -> Organization:
     values = _clean_values(data)
     parent_changed = "parent" in values and values["parent"] != organization.parent
-    if parent_changed and values["parent"] is not None and values["parent"].path.startswith(organization.path):
-        raise ValidationError({"parent": "Организация не может подчиняться сама себе или своему подразделению."})
+    if (
+        parent_changed
+        and values["parent"] is not None
+        and values["parent"].path.startswith(organization.path)
+    ):
+        raise ValidationError(
+            {"parent": "Организация не может подчиняться сама себе или своему подразделению."}
+        )
     for key, value in values.items():
         setattr(organization, key, value)
     _refresh_derived(organization)
@@ -79,12 +95,14 @@ def organization_update(*, organization: Organization, data: dict[str, Any], by:
 def _move_subtree(old_path: str, new_path: str) -> None:
     descendants = Organization.objects.filter(path__startswith=old_path).exclude(path=new_path)
     for child in descendants:
-        child.path = new_path + child.path[len(old_path):]
+        child.path = new_path + child.path[len(old_path) :]
         child.save(update_fields=["path"])
 
 
 @transaction.atomic
-def organization_close(*, organization: Organization, closed_on: dt.date, by: Any | None = None) -> Organization:
+def organization_close(
+    *, organization: Organization, closed_on: dt.date, by: Any | None = None
+) -> Organization:
     """Closed organisations stay for history (employment records, results); they leave active lists."""
     if organization.is_closed:
         raise ValidationError("Организация уже закрыта.")
@@ -170,7 +188,7 @@ def user_set_active(*, user: Any, active: bool, by: Any | None = None) -> Any:
 
 def _username_from_email(email: str) -> str:
     model = get_user_model()
-    base = re.sub(r"[^a-z0-9._-]", "", email.split("@")[0].lower()) or "user"
+    base = re.sub(r"[^a-z0-9._-]", "", email.split("@", maxsplit=1)[0].lower()) or "user"
     candidate, number = base, 1
     while model.objects.filter(username__iexact=candidate).exists():
         number += 1
@@ -207,8 +225,11 @@ def user_invite(
     # Sent after commit: a rolled-back invitation must not leave a working link in someone's mailbox.
     transaction.on_commit(
         lambda: send_invitation(
-            user=user, base_url=base_url, role_label=membership.get_role_display(),
-            organization_name=str(organization), by=by,
+            user=user,
+            base_url=base_url,
+            role_label=membership.get_role_display(),
+            organization_name=str(organization),
+            by=by,
         )
     )
     return InviteResult(user=user, created=True)
@@ -217,7 +238,8 @@ def user_invite(
 def user_resend_invitation(*, user: Any, by: Any, base_url: str) -> None:
     membership = user.memberships.select_related("organization").order_by("pk").first()
     send_invitation(
-        user=user, base_url=base_url,
+        user=user,
+        base_url=base_url,
         role_label=membership.get_role_display() if membership else "",
         organization_name=str(membership.organization) if membership else "",
         by=by,

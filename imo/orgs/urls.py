@@ -18,5 +18,9 @@ urlpatterns = [
     path("users/<int:pk>/", users.user_detail, name="user_detail"),
     path("users/<int:pk>/active/", users.user_set_active_view, name="user_set_active"),
     path("users/<int:pk>/resend/", users.user_resend_view, name="user_resend"),
-    path("users/<int:pk>/roles/<int:membership_pk>/remove/", users.membership_remove_view, name="membership_remove"),
+    path(
+        "users/<int:pk>/roles/<int:membership_pk>/remove/",
+        users.membership_remove_view,
+        name="membership_remove",
+    ),
 ]

@@ -10,6 +10,11 @@ class PortalConfig(AppConfig):
         from imo.core.navigation import Direction, NavItem, register
 
         register(
-            NavItem(Direction.ADMINISTRATION, "Контакты отдела", "portal:office_contacts",
-                    "portal.change_office_contacts", 40)
+            NavItem(
+                Direction.ADMINISTRATION,
+                "Контакты отдела",
+                "portal:office_contacts",
+                "portal.change_office_contacts",
+                40,
+            )
         )

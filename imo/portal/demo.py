@@ -15,7 +15,7 @@ def seed(*, municipality: Organization) -> None:
             "phone": "+7 (8714) 00-00-00",
             "email": "imo-kurchaloy@example.ru",
             "working_hours": "Пн–Пт 9:00–18:00, перерыв 13:00–14:00",
-            "about": f"{data['methodical_office']} {data['education_department']}: методическое сопровождение "
-            "педагогов и образовательных организаций района.",
+            "about": f"{data['methodical_office']} {data['education_department']}: методическое "
+            "сопровождение педагогов и образовательных организаций района.",
         },
     )

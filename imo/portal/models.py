@@ -9,7 +9,10 @@ class OfficeContacts(TimeStampedModel):
     """The methodical office's public name and contacts, shown on the public front page."""
 
     municipality = models.OneToOneField(
-        "orgs.Organization", verbose_name="муниципалитет", on_delete=models.CASCADE, related_name="office_contacts"
+        "orgs.Organization",
+        verbose_name="муниципалитет",
+        on_delete=models.CASCADE,
+        related_name="office_contacts",
     )
     office_name = models.CharField("наименование отдела", max_length=300)
     address = models.CharField("адрес", max_length=500, blank=True)

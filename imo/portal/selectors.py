@@ -30,7 +30,9 @@ def office_cards(*, user: Any) -> list[StatCard]:
     org_list = reverse("orgs:list")
     cards = [
         StatCard("Школы", counts.get(Organization.Kind.SCHOOL, 0), f"{org_list}?kind=school"),
-        StatCard("Детские сады", counts.get(Organization.Kind.KINDERGARTEN, 0), f"{org_list}?kind=kindergarten"),
+        StatCard(
+            "Детские сады", counts.get(Organization.Kind.KINDERGARTEN, 0), f"{org_list}?kind=kindergarten"
+        ),
         StatCard(
             "Организации дополнительного образования",
             counts.get(Organization.Kind.ADDITIONAL_EDUCATION, 0),

@@ -11,7 +11,9 @@ CONTACT_FIELDS = ("office_name", "address", "phone", "email", "working_hours", "
 
 
 @transaction.atomic
-def office_contacts_save(*, municipality: Organization, data: dict[str, Any], by: Any | None = None) -> OfficeContacts:
+def office_contacts_save(
+    *, municipality: Organization, data: dict[str, Any], by: Any | None = None
+) -> OfficeContacts:
     contacts = OfficeContacts.objects.filter(municipality=municipality).first() or OfficeContacts(
         municipality=municipality
     )

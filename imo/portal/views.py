@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-
-from imo.core.access import requires
+from imo.core.access import AppRequest, requires
 from imo.orgs.models import OFFICE_ROLES, Role
 from imo.orgs.selectors import organizations_visible_to, roles_of
 from imo.portal.forms import OfficeContactsForm
@@ -16,7 +15,7 @@ from imo.portal.selectors import office_cards, own_organizations, public_offices
 from imo.portal.services import office_contacts_save
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AppRequest) -> HttpResponse:
     # Public page for visitors; every signed-in user sees the home page of their widest role.
     if not request.user.is_authenticated:
         return render(request, "portal/public_home.html", {"offices": public_offices()})
@@ -37,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @requires("portal.change_office_contacts")
-def office_contacts_edit(request: HttpRequest) -> HttpResponse:
+def office_contacts_edit(request: AppRequest) -> HttpResponse:
     municipality = (
         organizations_visible_to(user=request.user, roles={Role.HEAD, Role.ADMIN})
         .filter(kind__in=["municipality", "region"])
@@ -51,12 +50,12 @@ def office_contacts_edit(request: HttpRequest) -> HttpResponse:
     form = OfficeContactsForm(request.POST or None, instance=contacts)
     if request.method == "POST" and form.is_valid():
         office_contacts_save(municipality=municipality, data=form.cleaned_data, by=request.user)
-        messages.success(request, "Контакты отдела сохранены: они показаны на главной странице для посетителей.")
+        messages.success(
+            request, "Контакты отдела сохранены: они показаны на главной странице для посетителей."
+        )
         return redirect("portal:home")
     return render(
         request,
         "portal/office_contacts_form.html",
         {"form": form, "municipality": municipality, "breadcrumbs": [{"label": "Контакты отдела"}]},
     )
-
-

@@ -32,7 +32,9 @@ def _menu_groups(page: Page) -> list[str]:
     return page.locator("[data-nav-group]").evaluate_all("els => els.map(e => e.dataset.navGroup)")
 
 
-def test_anonymous_sees_the_public_page_and_russian_errors(page: Page, live_server, district, assert_accessible):
+def test_anonymous_sees_the_public_page_and_russian_errors(
+    page: Page, live_server, district, assert_accessible
+):
     _visit(page, live_server.url + "/", assert_accessible)
     expect(page.get_by_role("heading", name="Районный информационно-методический отдел")).to_be_visible()
     assert _menu_groups(page) == []

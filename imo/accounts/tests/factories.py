@@ -20,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
-    def search(self, create: bool, extracted: object, **kwargs: object) -> None:
-        self.refresh_search_text()
+    def search(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+        obj.refresh_search_text()
         if create:
-            self.save(update_fields=["search_text"])
+            obj.save(update_fields=["search_text"])

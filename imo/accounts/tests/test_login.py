@@ -54,9 +54,16 @@ def test_idle_session_expires(client, user, settings):
 
 def test_profile_update(client, user):
     client.force_login(user)
-    response = client.post(reverse("accounts:profile"), {
-        "last_name": "Иванова", "first_name": "Ольга", "patronymic": "", "email": "olga@example.ru", "phone": "",
-    })
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "last_name": "Иванова",
+            "first_name": "Ольга",
+            "patronymic": "",
+            "email": "olga@example.ru",
+            "phone": "",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.first_name == "Ольга" and "иванова" in user.search_text

@@ -41,7 +41,10 @@ def sort_link(context: dict[str, Any], key: str, label: str) -> SafeString:
         state = " (по возрастанию)" if ascending_now else " (по убыванию)"
     return format_html(
         '<a href="?{}">{}<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span></a>',
-        params.urlencode(), label, arrow, state,
+        params.urlencode(),
+        label,
+        arrow,
+        state,
     )
 
 

@@ -9,6 +9,8 @@ from imo.orgs.tests.factories import make_organization
 def test_russian_order_on_the_database_puts_yo_beside_ye():
     for name in ["Ёлочка", "Яблонька", "Абрикос", "елка", "Жемчужина", "Еланка"]:
         make_organization(short_name=name, name=name, kind=Organization.Kind.KINDERGARTEN)
-    names = list(Organization.objects.order_by(russian("short_name"), "pk").values_list("short_name", flat=True))
+    names = list(
+        Organization.objects.order_by(russian("short_name"), "pk").values_list("short_name", flat=True)
+    )
     assert names.index("Абрикос") < names.index("Еланка") < names.index("елка")
     assert names.index("елка") < names.index("Ёлочка") < names.index("Жемчужина") < names.index("Яблонька")

@@ -13,8 +13,9 @@ from imo.orgs.services import organization_create
 _counter = {"n": 0}
 
 
-def make_organization(*, parent: Organization | None = None, kind: str = Organization.Kind.SCHOOL,
-                      **data: Any) -> Organization:
+def make_organization(
+    *, parent: Organization | None = None, kind: str = Organization.Kind.SCHOOL, **data: Any
+) -> Organization:
     _counter["n"] += 1
     n = _counter["n"]
     values = {
@@ -29,7 +30,7 @@ def make_organization(*, parent: Organization | None = None, kind: str = Organiz
 
 
 def make_user_with_role(role: str, organization: Organization, **user_fields: Any) -> Any:
-    user = UserFactory(**user_fields)
+    user: Any = UserFactory(**user_fields)
     Membership.objects.create(user=user, organization=organization, role=role)
     return user
 
@@ -54,10 +55,14 @@ def make_district() -> District:
     """
     region = make_organization(kind=Organization.Kind.REGION, name="Чеченская Республика", short_name="ЧР")
     municipality = make_organization(
-        parent=region, kind=Organization.Kind.MUNICIPALITY,
-        name="Курчалоевский муниципальный район", short_name="Курчалоевский район",
+        parent=region,
+        kind=Organization.Kind.MUNICIPALITY,
+        name="Курчалоевский муниципальный район",
+        short_name="Курчалоевский район",
     )
-    school_a = make_organization(parent=municipality, name="МБОУ «СОШ № 1 г. Курчалой»", short_name="СОШ № 1 г. Курчалой")
+    school_a = make_organization(
+        parent=municipality, name="МБОУ «СОШ № 1 г. Курчалой»", short_name="СОШ № 1 г. Курчалой"
+    )
     school_b = make_organization(
         parent=municipality, name="МБОУ «СОШ с. Бельты»", short_name="СОШ с. Бельты", settlement="с. Бельты"
     )

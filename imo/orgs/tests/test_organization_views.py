@@ -54,10 +54,15 @@ def test_school_admin_gets_404_for_another_schools_pages(client, district):
 def test_school_admin_edits_contacts_of_their_school_only(client, district):
     client = _login(client, district.user("school_admin_a"))
     url = reverse("orgs:edit", args=[district.school_a.pk])
-    response = client.post(url, {
-        "name": district.school_a.name, "short_name": district.school_a.short_name,
-        "phone": "+7 (928) 000-00-00", "kind": "other",
-    })
+    response = client.post(
+        url,
+        {
+            "name": district.school_a.name,
+            "short_name": district.school_a.short_name,
+            "phone": "+7 (928) 000-00-00",
+            "kind": "other",
+        },
+    )
     assert response.status_code == 302
     district.school_a.refresh_from_db()
     assert district.school_a.phone == "+7 (928) 000-00-00"
@@ -73,10 +78,17 @@ def test_observer_reads_but_cannot_edit(client, district):
 
 def test_methodist_creates_an_organisation(client, district):
     client = _login(client, district.user("methodist"))
-    response = client.post(reverse("orgs:create"), {
-        "parent": district.municipality.pk, "kind": "kindergarten", "name": "МБДОУ «Детский сад № 2»",
-        "short_name": "Детский сад № 2", "settlement": "г. Курчалой", "inn": "7707083893",
-    })
+    response = client.post(
+        reverse("orgs:create"),
+        {
+            "parent": district.municipality.pk,
+            "kind": "kindergarten",
+            "name": "МБДОУ «Детский сад № 2»",
+            "short_name": "Детский сад № 2",
+            "settlement": "г. Курчалой",
+            "inn": "7707083893",
+        },
+    )
     assert response.status_code == 302
     created = Organization.objects.get(short_name="Детский сад № 2")
     assert created.path.startswith(district.municipality.path)
@@ -85,9 +97,16 @@ def test_methodist_creates_an_organisation(client, district):
 def test_create_shows_russian_errors_and_saves_nothing(client, district):
     client = _login(client, district.user("methodist"))
     before = Organization.objects.count()
-    response = client.post(reverse("orgs:create"), {
-        "parent": district.municipality.pk, "kind": "school", "name": "", "short_name": "X", "inn": "123",
-    })
+    response = client.post(
+        reverse("orgs:create"),
+        {
+            "parent": district.municipality.pk,
+            "kind": "school",
+            "name": "",
+            "short_name": "X",
+            "inn": "123",
+        },
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert "Обязательное поле" in content and "ИНН организации должен состоять из 10 цифр" in content

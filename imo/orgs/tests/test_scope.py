@@ -26,7 +26,9 @@ def test_teacher_and_user_without_role_see_no_organisations(district):
 
 
 def test_another_municipality_is_out_of_scope(district):
-    other = make_organization(parent=district.region, kind=Organization.Kind.MUNICIPALITY, short_name="Другой")
+    other = make_organization(
+        parent=district.region, kind=Organization.Kind.MUNICIPALITY, short_name="Другой"
+    )
     other_school = make_organization(parent=other)
     visible = set(organizations_visible_to(user=district.user("head")))
     assert other not in visible and other_school not in visible

@@ -19,7 +19,9 @@ def test_path_nests_under_parent(district):
 
 
 def test_moving_an_organisation_moves_its_subtree(district):
-    other = make_organization(parent=district.region, kind=Organization.Kind.MUNICIPALITY, short_name="Другой")
+    other = make_organization(
+        parent=district.region, kind=Organization.Kind.MUNICIPALITY, short_name="Другой"
+    )
     child = make_organization(parent=district.school_a, kind=Organization.Kind.OTHER)
     organization_update(organization=district.school_a, data={"parent": other})
     child.refresh_from_db()
@@ -46,7 +48,9 @@ def test_inn_is_unique(district):
 
 
 def test_search_text_folds_case_and_yo(district):
-    organization_update(organization=district.school_a, data={"short_name": "Ёлочка", "settlement": "с. Бельты"})
+    organization_update(
+        organization=district.school_a, data={"short_name": "Ёлочка", "settlement": "с. Бельты"}
+    )
     assert "елочка" in district.school_a.search_text
 
 

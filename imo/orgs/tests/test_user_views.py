@@ -16,10 +16,17 @@ def district(db):
 
 
 def _invite(client, organization, role, email="new.teacher@example.ru"):
-    return client.post(reverse("orgs:user_invite"), {
-        "last_name": "Хасанова", "first_name": "Зарема", "patronymic": "Ахмедовна", "email": email,
-        "organization": organization.pk, "role": role,
-    })
+    return client.post(
+        reverse("orgs:user_invite"),
+        {
+            "last_name": "Хасанова",
+            "first_name": "Зарема",
+            "patronymic": "Ахмедовна",
+            "email": email,
+            "organization": organization.pk,
+            "role": role,
+        },
+    )
 
 
 @pytest.mark.parametrize("key", ["head", "admin", "school_admin_a"])
@@ -35,20 +42,27 @@ def test_others_cannot_manage_users(client, district, key):
     assert client.get(reverse("orgs:user_invite")).status_code == 403
 
 
-def test_head_invites_by_email_and_the_link_sets_a_password(client, district, django_capture_on_commit_callbacks):
+def test_head_invites_by_email_and_the_link_sets_a_password(
+    client, district, django_capture_on_commit_callbacks
+):
     client.force_login(district.user("head"))
     with django_capture_on_commit_callbacks(execute=True):
         response = _invite(client, district.municipality, Role.METHODIST, email="Metod@Example.ru")
     assert response.status_code == 302
     user = get_user_model().objects.get(email="metod@example.ru")
     assert not user.has_usable_password()
-    assert Membership.objects.filter(user=user, organization=district.municipality, role=Role.METHODIST).exists()
+    assert Membership.objects.filter(
+        user=user, organization=district.municipality, role=Role.METHODIST
+    ).exists()
     assert len(mail.outbox) == 1 and "metod@example.ru" in mail.outbox[0].to
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/password/reset/" in line)
     client.logout()
     page = client.get(link.strip(), follow=True)
     assert page.status_code == 200 and "Задайте пароль" in page.content.decode()
-    response = client.post(page.redirect_chain[-1][0], {"new_password1": "Курчалой-2026-новый", "new_password2": "Курчалой-2026-новый"})
+    response = client.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": "Курчалой-2026-новый", "new_password2": "Курчалой-2026-новый"},
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Курчалой-2026-новый")
@@ -57,7 +71,9 @@ def test_head_invites_by_email_and_the_link_sets_a_password(client, district, dj
 def test_school_admin_invites_only_teachers_of_their_school(client, district):
     client.force_login(district.user("school_admin_a"))
     assert _invite(client, district.school_a, Role.TEACHER).status_code == 302
-    assert Membership.objects.filter(organization=district.school_a, role=Role.TEACHER, user__email="new.teacher@example.ru").exists()
+    assert Membership.objects.filter(
+        organization=district.school_a, role=Role.TEACHER, user__email="new.teacher@example.ru"
+    ).exists()
     # Another school or another role is not even offered: the form rejects it and nothing is created.
     response = _invite(client, district.school_b, Role.TEACHER, email="other@example.ru")
     assert response.status_code == 200
@@ -72,14 +88,18 @@ def test_school_admin_sees_only_teachers_of_their_school(client, district):
     assert "teacher_a" in content
     assert "zam_b" not in content and "head_user" not in content
     assert client.get(reverse("orgs:user_detail", args=[district.user("head").pk])).status_code == 404
-    assert client.get(reverse("orgs:user_detail", args=[district.user("school_admin_b").pk])).status_code == 404
+    assert (
+        client.get(reverse("orgs:user_detail", args=[district.user("school_admin_b").pk])).status_code == 404
+    )
 
 
 def test_head_assigns_and_removes_roles_and_deactivates(client, district):
     client.force_login(district.user("head"))
     person = district.user("teacher_a")
     url = reverse("orgs:user_detail", args=[person.pk])
-    assert client.post(url, {"organization": district.school_a.pk, "role": Role.SCHOOL_ADMIN}).status_code == 302
+    assert (
+        client.post(url, {"organization": district.school_a.pk, "role": Role.SCHOOL_ADMIN}).status_code == 302
+    )
     membership = Membership.objects.get(user=person, role=Role.SCHOOL_ADMIN)
     client.post(reverse("orgs:membership_remove", args=[person.pk, membership.pk]))
     assert not Membership.objects.filter(pk=membership.pk).exists()
@@ -91,7 +111,10 @@ def test_head_assigns_and_removes_roles_and_deactivates(client, district):
 def test_head_cannot_grant_the_admin_role(client, district):
     client.force_login(district.user("head"))
     person = district.user("teacher_a")
-    client.post(reverse("orgs:user_detail", args=[person.pk]), {"organization": district.municipality.pk, "role": Role.ADMIN})
+    client.post(
+        reverse("orgs:user_detail", args=[person.pk]),
+        {"organization": district.municipality.pk, "role": Role.ADMIN},
+    )
     assert not Membership.objects.filter(user=person, role=Role.ADMIN).exists()
 
 

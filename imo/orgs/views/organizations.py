@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from imo.core.access import check, requires
+from imo.core.access import AppRequest, check, requires
 from imo.core.excel import write_xlsx, xlsx_response
 from imo.core.paging import PAGE_SIZES, paginate
 from imo.orgs.exports import ORGANIZATION_COLUMNS
@@ -25,15 +25,22 @@ from imo.orgs.selectors import (
     organizations_visible_to,
     settlements_visible_to,
 )
-from imo.orgs.services import organization_close, organization_create, organization_reopen, organization_update
+from imo.orgs.services import (
+    organization_close,
+    organization_create,
+    organization_reopen,
+    organization_update,
+)
 
 LIST_CRUMB = {"label": "Образовательные организации"}
 
 
-def _filters(request: HttpRequest) -> tuple[OrganizationFilterForm, OrganizationFilters, str]:
+def _filters(request: AppRequest) -> tuple[OrganizationFilterForm, OrganizationFilters, str]:
     municipalities = [(m.pk, str(m)) for m in municipalities_visible_to(user=request.user)]
     form = OrganizationFilterForm(
-        request.GET or None, settlements=settlements_visible_to(user=request.user), municipalities=municipalities
+        request.GET or None,
+        settlements=settlements_visible_to(user=request.user),
+        municipalities=municipalities,
     )
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or Organization.Status.ACTIVE
@@ -51,7 +58,7 @@ def _filters(request: HttpRequest) -> tuple[OrganizationFilterForm, Organization
 
 
 @requires("orgs.view_organization_list")
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AppRequest) -> HttpResponse:
     form, filters, sort = _filters(request)
     page = paginate(request, organization_list_visible_to(user=request.user, filters=filters, sort=sort))
     context = {
@@ -69,7 +76,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires("orgs.export_organizations")
-def organization_export(request: HttpRequest) -> HttpResponse:
+def organization_export(request: AppRequest) -> HttpResponse:
     _, filters, sort = _filters(request)
     rows = organization_list_visible_to(user=request.user, filters=filters, sort=sort)
     content = write_xlsx(ORGANIZATION_COLUMNS, rows.iterator(chunk_size=2000), sheet_name="Организации")
@@ -77,7 +84,7 @@ def organization_export(request: HttpRequest) -> HttpResponse:
 
 
 @requires("orgs.view_organization_list")
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_detail(request: AppRequest, pk: int) -> HttpResponse:
     organization = organization_get_for(user=request.user, pk=pk, permission="orgs.view_organization_list")
     return render(
         request,
@@ -88,16 +95,21 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_close": request.user.has_perm("orgs.close_organization", organization),
             "can_reopen": organization.is_closed and request.user.has_perm("orgs.add_organization"),
             "close_form": CloseForm(initial={"closed_on": dt.date.today()}),
-            "breadcrumbs": [{"label": LIST_CRUMB["label"], "url": reverse("orgs:list")}, {"label": str(organization)}],
+            "breadcrumbs": [
+                {"label": LIST_CRUMB["label"], "url": reverse("orgs:list")},
+                {"label": str(organization)},
+            ],
         },
     )
 
 
 @requires("orgs.add_organization")
-def organization_create_view(request: HttpRequest) -> HttpResponse:
-    parents = organizations_visible_to(user=request.user).filter(
-        kind__in=[Organization.Kind.REGION, Organization.Kind.MUNICIPALITY]
-    ).order_by("path")
+def organization_create_view(request: AppRequest) -> HttpResponse:
+    parents = (
+        organizations_visible_to(user=request.user)
+        .filter(kind__in=[Organization.Kind.REGION, Organization.Kind.MUNICIPALITY])
+        .order_by("path")
+    )
     form = OrganizationForm(request.POST or None, parents=parents)
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,12 +131,15 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @requires("orgs.view_organization_list")
-def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_edit(request: AppRequest, pk: int) -> HttpResponse:
     organization = organization_get_for(user=request.user, pk=pk, permission="orgs.change_organization")
     limited = not request.user.has_perm("orgs.add_organization")
-    parents = organizations_visible_to(user=request.user).filter(
-        kind__in=[Organization.Kind.REGION, Organization.Kind.MUNICIPALITY]
-    ).exclude(pk=organization.pk).order_by("path")
+    parents = (
+        organizations_visible_to(user=request.user)
+        .filter(kind__in=[Organization.Kind.REGION, Organization.Kind.MUNICIPALITY])
+        .exclude(pk=organization.pk)
+        .order_by("path")
+    )
     form = OrganizationForm(request.POST or None, instance=organization, parents=parents, limited=limited)
     if request.method == "POST" and form.is_valid():
         try:
@@ -151,12 +166,14 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("orgs.add_organization")
-def organization_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_close_view(request: AppRequest, pk: int) -> HttpResponse:
     organization = organization_get_for(user=request.user, pk=pk, permission="orgs.close_organization")
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            organization_close(organization=organization, closed_on=form.cleaned_data["closed_on"], by=request.user)
+            organization_close(
+                organization=organization, closed_on=form.cleaned_data["closed_on"], by=request.user
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -167,7 +184,7 @@ def organization_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("orgs.add_organization")
-def organization_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_reopen_view(request: AppRequest, pk: int) -> HttpResponse:
     organization = organization_get_for(user=request.user, pk=pk, permission="orgs.change_organization")
     if request.method == "POST":
         check(request.user, "orgs.add_organization")

@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from imo.core.access import requires
+from imo.core.access import AppRequest, requires
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
 from imo.core.paging import paginate
 from imo.orgs.forms import InviteForm, MembershipForm, UserFilterForm
@@ -49,18 +49,20 @@ USER_COLUMNS = (
 )
 
 
-def _filters(request: HttpRequest) -> tuple[UserFilterForm, UserFilters]:
+def _filters(request: AppRequest) -> tuple[UserFilterForm, UserFilters]:
     form = UserFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    return form, UserFilters(query=data.get("q", ""), role=data.get("role", ""), active=data.get("active", ""))
+    return form, UserFilters(
+        query=data.get("q", ""), role=data.get("role", ""), active=data.get("active", "")
+    )
 
 
-def _base_url(request: HttpRequest) -> str:
+def _base_url(request: AppRequest) -> str:
     return request.build_absolute_uri("/")
 
 
 @requires("orgs.manage_users")
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AppRequest) -> HttpResponse:
     form, filters = _filters(request)
     page = paginate(request, users_managed_by(user=request.user, filters=filters))
     template = "orgs/user_list.html#results" if request.htmx else "orgs/user_list.html"
@@ -68,22 +70,27 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires("orgs.manage_users")
-def user_export(request: HttpRequest) -> HttpResponse:
+def user_export(request: AppRequest) -> HttpResponse:
     _, filters = _filters(request)
     rows = users_managed_by(user=request.user, filters=filters)
-    return xlsx_response(write_xlsx(USER_COLUMNS, rows, sheet_name="Пользователи"),
-                         f"пользователи_{dt.date.today():%d.%m.%Y}.xlsx")
+    return xlsx_response(
+        write_xlsx(USER_COLUMNS, rows, sheet_name="Пользователи"),
+        f"пользователи_{dt.date.today():%d.%m.%Y}.xlsx",
+    )
 
 
 @requires("orgs.manage_users")
-def user_invite_view(request: HttpRequest) -> HttpResponse:
+def user_invite_view(request: AppRequest) -> HttpResponse:
     organizations = manageable_organizations(request.user)
     form = InviteForm(request.POST or None, organizations=organizations, roles=manageable_roles(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             result = user_invite(
-                data=data, organization=data["organization"], role=data["role"], by=request.user,
+                data=data,
+                organization=data["organization"],
+                role=data["role"],
+                by=request.user,
                 base_url=_base_url(request),
             )
         except ValidationError as error:
@@ -97,12 +104,15 @@ def user_invite_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "orgs/user_invite.html",
-        {"form": form, "breadcrumbs": [{**LIST_CRUMB, "url": reverse("orgs:users")}, {"label": "Пригласить"}]},
+        {
+            "form": form,
+            "breadcrumbs": [{**LIST_CRUMB, "url": reverse("orgs:users")}, {"label": "Пригласить"}],
+        },
     )
 
 
 @requires("orgs.manage_users")
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AppRequest, pk: int) -> HttpResponse:
     person = user_get_managed_by(manager=request.user, pk=pk)
     form = MembershipForm(
         request.POST or None,
@@ -112,7 +122,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             membership_add(
-                user=person, organization=form.cleaned_data["organization"], role=form.cleaned_data["role"],
+                user=person,
+                organization=form.cleaned_data["organization"],
+                role=form.cleaned_data["role"],
                 by=request.user,
             )
         except ValidationError as error:
@@ -129,13 +141,16 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": memberships_of_managed_user(manager=request.user, user=person),
             "form": form,
             "is_self": person.pk == request.user.pk,
-            "breadcrumbs": [{**LIST_CRUMB, "url": reverse("orgs:users")}, {"label": person.full_name or person.username}],
+            "breadcrumbs": [
+                {**LIST_CRUMB, "url": reverse("orgs:users")},
+                {"label": person.full_name or person.username},
+            ],
         },
     )
 
 
 @requires("orgs.manage_users")
-def membership_remove_view(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def membership_remove_view(request: AppRequest, pk: int, membership_pk: int) -> HttpResponse:
     person = user_get_managed_by(manager=request.user, pk=pk)
     membership = (
         Membership.objects.select_related("organization").filter(pk=membership_pk, user=person).first()
@@ -149,7 +164,7 @@ def membership_remove_view(request: HttpRequest, pk: int, membership_pk: int) ->
 
 
 @requires("orgs.manage_users")
-def user_set_active_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_set_active_view(request: AppRequest, pk: int) -> HttpResponse:
     person = user_get_managed_by(manager=request.user, pk=pk)
     if request.method == "POST":
         active = request.POST.get("active") == "1"
@@ -163,7 +178,7 @@ def user_set_active_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("orgs.manage_users")
-def user_resend_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_resend_view(request: AppRequest, pk: int) -> HttpResponse:
     person = user_get_managed_by(manager=request.user, pk=pk)
     if request.method == "POST":
         if not person.email:
@@ -172,5 +187,3 @@ def user_resend_view(request: HttpRequest, pk: int) -> HttpResponse:
             user_resend_invitation(user=person, by=request.user, base_url=_base_url(request))
             messages.success(request, f"Ссылка для входа отправлена на {person.email}.")
     return redirect("orgs:user_detail", pk=person.pk)
-
-

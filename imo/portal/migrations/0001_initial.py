@@ -5,31 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OfficeContacts',
+            name="OfficeContacts",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='создано')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('office_name', models.CharField(max_length=300, verbose_name='наименование отдела')),
-                ('address', models.CharField(blank=True, max_length=500, verbose_name='адрес')),
-                ('phone', models.CharField(blank=True, max_length=100, verbose_name='телефон')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='электронная почта')),
-                ('working_hours', models.CharField(blank=True, max_length=200, verbose_name='часы работы')),
-                ('about', models.TextField(blank=True, verbose_name='о нас')),
-                ('municipality', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='office_contacts', to='orgs.organization', verbose_name='муниципалитет')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="создано")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                ("office_name", models.CharField(max_length=300, verbose_name="наименование отдела")),
+                ("address", models.CharField(blank=True, max_length=500, verbose_name="адрес")),
+                ("phone", models.CharField(blank=True, max_length=100, verbose_name="телефон")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="электронная почта")),
+                ("working_hours", models.CharField(blank=True, max_length=200, verbose_name="часы работы")),
+                ("about", models.TextField(blank=True, verbose_name="о нас")),
+                (
+                    "municipality",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="office_contacts",
+                        to="orgs.organization",
+                        verbose_name="муниципалитет",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'контакты методического отдела',
-                'verbose_name_plural': 'контакты методических отделов',
+                "verbose_name": "контакты методического отдела",
+                "verbose_name_plural": "контакты методических отделов",
             },
         ),
     ]

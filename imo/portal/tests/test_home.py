@@ -11,12 +11,17 @@ def district(db):
 
 
 def _groups(content: str) -> set[str]:
-    return {key for key in ("analytics", "information", "organisational", "consultations", "administration")
-            if f'data-nav-group="{key}"' in content}
+    return {
+        key
+        for key in ("analytics", "information", "organisational", "consultations", "administration")
+        if f'data-nav-group="{key}"' in content
+    }
 
 
 def test_public_page_shows_the_office_contacts(client, district):
-    office_contacts_save(municipality=district.municipality, data={"office_name": "Районный ИМО", "phone": "+7 000"})
+    office_contacts_save(
+        municipality=district.municipality, data={"office_name": "Районный ИМО", "phone": "+7 000"}
+    )
     content = client.get(reverse("portal:home")).content.decode()
     assert "Районный ИМО" in content and "+7 000" in content and "Войти" in content
     assert _groups(content) == set()
@@ -59,7 +64,9 @@ def test_office_contacts_are_edited_by_the_head_only(client, district):
     client.force_login(district.user("methodist"))
     assert client.get(reverse("portal:office_contacts")).status_code == 403
     client.force_login(district.user("head"))
-    response = client.post(reverse("portal:office_contacts"), {"office_name": "ИМО района", "email": "imo@example.ru"})
+    response = client.post(
+        reverse("portal:office_contacts"), {"office_name": "ИМО района", "email": "imo@example.ru"}
+    )
     assert response.status_code == 302
     client.logout()
     assert "ИМО района" in client.get(reverse("portal:home")).content.decode()

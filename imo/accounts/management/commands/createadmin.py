@@ -21,7 +21,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="")
         parser.add_argument("--email", default="")
-        parser.add_argument("--no-input", action="store_true", help="не задавать вопросов (пароль из IMO_ADMIN_PASSWORD)")
+        parser.add_argument(
+            "--no-input", action="store_true", help="не задавать вопросов (пароль из IMO_ADMIN_PASSWORD)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         interactive = not options["no_input"]

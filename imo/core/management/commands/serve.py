@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("IMO_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("IMO_PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("IMO_WORKERS", _default_workers())))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("IMO_WORKERS", _default_workers()))
+        )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("IMO_THREADS", "4")))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,7 +45,7 @@ class Command(BaseCommand):
             "loglevel": "warning",
         }
 
-        class Server(BaseApplication):  # type: ignore[misc]
+        class Server(BaseApplication):
             def load_config(self) -> None:
                 for key, value in config.items():
                     if value is not None:

@@ -37,7 +37,9 @@ class Command(BaseCommand):
             self._reset()
         call_command("migrate", interactive=False, verbosity=0)
         if Organization.objects.filter(kind=Organization.Kind.MUNICIPALITY).exists():
-            self.stdout.write("Демонстрационные данные уже есть — оставляю их (начать заново: make demo-reset).")
+            self.stdout.write(
+                "Демонстрационные данные уже есть — оставляю их (начать заново: make demo-reset)."
+            )
         else:
             self.stdout.write(f"Заполняю демонстрационные данные (масштаб: {options['scale']})…")
             self._fill(scale=options["scale"], seed=options["seed"])
@@ -65,11 +67,25 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         from imo.orgs.models import Membership, Role
 
-        shown = ["admin", "head", "methodist1", "methodist2", "secretary", "observer", "zam1", "zam2", "zam3",
-                 "teacher1", "teacher2", "teacher3"]
+        shown = [
+            "admin",
+            "head",
+            "methodist1",
+            "methodist2",
+            "secretary",
+            "observer",
+            "zam1",
+            "zam2",
+            "zam3",
+            "teacher1",
+            "teacher2",
+            "teacher3",
+        ]
         memberships = {
             m.user.username: m
-            for m in Membership.objects.filter(user__username__in=shown).select_related("user", "organization")
+            for m in Membership.objects.filter(user__username__in=shown).select_related(
+                "user", "organization"
+            )
         }
         self.stdout.write("")
         self.stdout.write(f"Пароль всех демонстрационных пользователей: {orgs_demo.DEMO_PASSWORD}")

@@ -1,0 +1,50 @@
+"""Production settings: `imo check --deploy` is clean, passwords are hashed with argon2."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import imo.settings as project_settings
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_check_deploy_reports_no_issues_with_production_values(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "DEBUG",
+            "SECURE_SSL_REDIRECT",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+            "SECURE_HSTS_SECONDS",
+            "IMO_PLAIN_STATIC",
+            "DATABASE_URL",
+        }
+    }
+    env.update(
+        {
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "imo.example.ru",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+            "IMO_VAR_DIR": str(tmp_path),
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "imo.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_passwords_are_hashed_with_argon2_by_default():
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
