@@ -12,4 +12,4 @@ class AccountsConfig(AppConfig):
         from imo.accounts.models import User
 
         # Changes to users are audited; secrets and login timestamps are not worth a log row each.
-        auditlog.register(User, exclude_fields=["password", "last_login"])
+        auditlog.register(User, exclude_fields=["password", "last_login", "search_text"])

@@ -41,6 +41,11 @@ class LogRow:
     changes: tuple[FieldChange, ...]
 
     @property
+    def only_hidden_changes(self) -> bool:
+        """Only derived columns changed (e.g. the search text): nothing a person entered."""
+        return not self.changes and bool(self.entry.changes_dict)
+
+    @property
     def action_label(self) -> str:
         return ACTION_LABELS.get(self.entry.action, str(self.entry.action))
 
@@ -98,13 +103,18 @@ def model_label(entry: LogEntry) -> str:
     return capfirst(str(model._meta.verbose_name))
 
 
-def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+def _meta_field(model: type[models.Model] | None, name: str) -> Any:
+    """The model's field or relation called `name`; None when the model or the name no longer exists."""
     if model is None:
         return None
     try:
-        field = model._meta.get_field(name)
+        return model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    field = _meta_field(model, name)
     return field if isinstance(field, models.Field) else None
 
 
@@ -114,9 +124,14 @@ def _position(model: type[models.Model] | None, name: str) -> tuple[int, str]:
     return (names.index(name), name) if name in names else (len(names), name)
 
 
-def _is_shown(field: models.Field | None) -> bool:
-    """The primary key and derived, non-editable columns (search text, tree path, timestamps) are noise."""
-    return field is None or (not field.primary_key and field.editable)
+def _is_shown(field: Any) -> bool:
+    """A field that no longer exists is shown under its code name. Hidden: reverse relations (auditlog
+    lists them on creation), the primary key, derived non-editable columns (search text, timestamps)."""
+    if field is None:
+        return True
+    if not isinstance(field, models.Field):
+        return False
+    return not field.primary_key and field.editable
 
 
 def _is_empty(raw: Any) -> bool:
@@ -153,20 +168,21 @@ def _display(field: models.Field | None, raw: Any, names: dict[tuple[type, Any],
         return EMPTY
     raw = str(raw)
     if field is None:
-        return raw
-    if isinstance(field, models.ForeignKey):
-        key = _fk_key(field, raw)
-        name = names.get((field.related_model, key))  # type: ignore[arg-type]
-        return name if name is not None else f"удалённая запись № {raw}"
-    if field.choices:
-        return str(dict(field.flatchoices).get(raw, raw))
-    if isinstance(field, models.BooleanField):
-        return {"True": "да", "False": "нет"}.get(raw, raw)
-    if isinstance(field, models.DateTimeField):
-        return _format_datetime(raw)
-    if isinstance(field, models.DateField):
-        return _format_date(raw)
-    return raw
+        value = raw
+    elif isinstance(field, models.ForeignKey):
+        name = names.get((field.related_model, _fk_key(field, raw)))  # type: ignore[arg-type]
+        value = name if name is not None else f"удалённая запись № {raw}"
+    elif field.choices:
+        value = str(dict(field.flatchoices).get(raw, raw))
+    elif isinstance(field, models.BooleanField):
+        value = {"True": "да", "False": "нет"}.get(raw, raw)
+    elif isinstance(field, models.DateTimeField):
+        value = _format_datetime(raw)
+    elif isinstance(field, models.DateField):
+        value = _format_date(raw)
+    else:
+        value = raw
+    return value
 
 
 def _related_names(entries: Sequence[LogEntry]) -> dict[tuple[type, Any], str]:
@@ -193,11 +209,13 @@ def _related_names(entries: Sequence[LogEntry]) -> dict[tuple[type, Any], str]:
 def _changes(entry: LogEntry, names: dict[tuple[type, Any], str]) -> tuple[FieldChange, ...]:
     model = entry.content_type.model_class()
     result = []
-    for name, values in sorted((entry.changes_dict or {}).items(), key=lambda item: _position(model, item[0])):
-        field = _field(model, name)
-        if not _is_shown(field):
+    for name, values in sorted(
+        (entry.changes_dict or {}).items(), key=lambda item: _position(model, item[0])
+    ):
+        if not _is_shown(_meta_field(model, name)):
             continue
-        old, new = (list(values) + [None, None])[:2]
+        field = _field(model, name)
+        old, new = [*values, None, None][:2]
         if entry.action == LogEntry.Action.CREATE and _is_empty(new):
             continue
         if entry.action == LogEntry.Action.DELETE and _is_empty(old):

@@ -9,13 +9,18 @@ from imo.audit.selectors import FILTER_ACTIONS
 
 class LogFilterForm(forms.Form):
     q = forms.CharField(
-        label="Объект", required=False, max_length=200,
+        label="Объект",
+        required=False,
+        max_length=200,
         widget=forms.SearchInput(attrs={"placeholder": "Название организации, ФИО"}),
     )
     actor = forms.TypedChoiceField(label="Кто изменил", required=False, coerce=int, empty_value=None)
     model = forms.ChoiceField(label="Тип объекта", required=False)
     action = forms.TypedChoiceField(
-        label="Действие", required=False, coerce=int, empty_value=None,
+        label="Действие",
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=[("", "Все"), *FILTER_ACTIONS],
     )
     date_from = forms.DateField(
@@ -41,7 +46,9 @@ class LogFilterForm(forms.Form):
             widget = field.widget
             if isinstance(widget, forms.HiddenInput):
                 continue
-            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+            widget.attrs.setdefault(
+                "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
@@ -35,7 +36,18 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def _filters(request: HttpRequest) -> tuple[LogFilterForm, LogFilters, str]:
-    actors = [(user.pk, user.short_name) for user in actors_in_log(user=request.user)]
+    people = list(actors_in_log(user=request.user))
+    short_names = Counter(person.short_name for person in people)
+    # Namesakes («Магомадов А. Р.» is common) are told apart by their login.
+    actors = [
+        (
+            person.pk,
+            person.short_name
+            if short_names[person.short_name] == 1
+            else f"{person.short_name} ({person.username})",
+        )
+        for person in people
+    ]
     form = LogFilterForm(request.GET or None, actors=actors, models=audited_models())
     # Filters that are valid apply even when another one is not (its error is shown beside it).
     data: dict[str, Any] = {}
@@ -91,12 +103,15 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
     row = describe_entries([entry])[0]
     model = entry.content_type.model_class()
     # A link to the object's own page when it still exists and has one (its view checks access itself).
-    current = None
-    if model is not None and hasattr(model, "get_absolute_url"):
-        current = model._default_manager.filter(pk=entry.object_pk).first()
-    history_url = "{}?{}".format(
-        reverse("audit:log"), urlencode({"model": model._meta.label_lower, "object": entry.object_pk})
-    ) if model is not None else ""
+    object_url = history_url = ""
+    if model is not None:
+        query = urlencode({"model": model._meta.label_lower, "object": entry.object_pk})
+        history_url = f"{reverse('audit:log')}?{query}"
+        current: Any = None
+        if hasattr(model, "get_absolute_url"):
+            current = model._default_manager.filter(pk=entry.object_pk).first()
+        if current is not None:
+            object_url = current.get_absolute_url()
     title = f"{row.action_label}: {entry.object_repr}"
     return render(
         request,
@@ -105,7 +120,7 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "row": row,
             "entry": entry,
             "model_label": model_label(entry),
-            "object_url": current.get_absolute_url() if current is not None else "",  # type: ignore[attr-defined]
+            "object_url": object_url,
             "history_url": history_url,
             "title": title,
             "breadcrumbs": [{**LIST_CRUMB, "url": reverse("audit:log")}, {"label": title}],

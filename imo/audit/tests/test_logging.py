@@ -25,10 +25,18 @@ def _entries_for(obj):
 
 def _form_data(organization, **changes):
     data = {
-        "parent": organization.parent_id, "kind": organization.kind, "name": organization.name,
-        "short_name": organization.short_name, "settlement": organization.settlement, "inn": organization.inn,
-        "ogrn": organization.ogrn, "address": organization.address, "director": organization.director,
-        "phone": organization.phone, "email": organization.email, "website": organization.website,
+        "parent": organization.parent_id,
+        "kind": organization.kind,
+        "name": organization.name,
+        "short_name": organization.short_name,
+        "settlement": organization.settlement,
+        "inn": organization.inn,
+        "ogrn": organization.ogrn,
+        "address": organization.address,
+        "director": organization.director,
+        "phone": organization.phone,
+        "email": organization.email,
+        "website": organization.website,
     }
     data.update(changes)
     return data
