@@ -15,4 +15,8 @@ class ReferenceConfig(AppConfig):
         for model in (Subject, Position, AcademicYear):
             auditlog.register(model, exclude_fields=["search_text", "created_at", "updated_at"])
         auditlog.register(Grade)
-        register(NavItem(Direction.ADMINISTRATION, "Справочники", "reference:index", "reference.view_reference", 20))
+        register(
+            NavItem(
+                Direction.ADMINISTRATION, "Справочники", "reference:index", "reference.view_reference", 20
+            )
+        )

@@ -15,7 +15,9 @@ def _style(form: forms.BaseForm) -> None:
         if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
             widget.attrs.setdefault("class", "form-check-input")
             continue
-        widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+        widget.attrs.setdefault(
+            "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
+        )
 
 
 _ORDER_HELP = "Необязательно: порядок в списках, где записи идут не по алфавиту (например, в отчётах)."
@@ -24,7 +26,11 @@ _ORDER_HELP = "Необязательно: порядок в списках, г�
 class _ItemForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["order"].required = False
         _style(self)
+
+    def clean_order(self) -> int:
+        return self.cleaned_data.get("order") or 0
 
     def validate_unique(self) -> None:
         """Names are checked by the service, which also treats «История» and «история» as the same."""
@@ -46,7 +52,9 @@ class PositionForm(_ItemForm):
 
 
 class ItemFilterForm(forms.Form):
-    q = forms.CharField(label="Поиск", required=False, widget=forms.SearchInput(attrs={"placeholder": "Наименование"}))
+    q = forms.CharField(
+        label="Поиск", required=False, widget=forms.SearchInput(attrs={"placeholder": "Наименование"})
+    )
     status = forms.ChoiceField(label="Состояние", required=False, choices=STATUS_CHOICES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

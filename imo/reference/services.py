@@ -125,5 +125,7 @@ def academic_year_create(*, start_year: int, by: Any | None = None) -> AcademicY
 def academic_year_ensure(*, on: dt.date, by: Any | None = None) -> AcademicYear:
     """The academic year containing `on`, added when missing (the demo and yearly start-up use it)."""
     start_year = academic_year_start(on)
-    year, _ = AcademicYear.objects.get_or_create(start_year=start_year, defaults=_academic_year_values(start_year))
+    year, _ = AcademicYear.objects.get_or_create(
+        start_year=start_year, defaults=_academic_year_values(start_year)
+    )
     return year

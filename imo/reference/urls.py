@@ -30,13 +30,21 @@ urlpatterns = [
     path("academic-years/export/", views.academic_year_export, name="academic_year_export"),
     path("academic-years/new/", views.academic_year_create_view, name="academic_year_create"),
     path("academic-years/<int:pk>/archive/", views.academic_year_archive_view, name="academic_year_archive"),
-    path("academic-years/<int:pk>/unarchive/", views.academic_year_unarchive_view, name="academic_year_unarchive"),
+    path(
+        "academic-years/<int:pk>/unarchive/",
+        views.academic_year_unarchive_view,
+        name="academic_year_unarchive",
+    ),
     path("academic-years/<int:pk>/delete/", views.academic_year_delete_view, name="academic_year_delete"),
     path("<reference_catalogue:catalogue>/", views.item_list_view, name="item_list"),
     path("<reference_catalogue:catalogue>/export/", views.item_export, name="item_export"),
     path("<reference_catalogue:catalogue>/new/", views.item_create_view, name="item_create"),
     path("<reference_catalogue:catalogue>/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("<reference_catalogue:catalogue>/<int:pk>/archive/", views.item_archive_view, name="item_archive"),
-    path("<reference_catalogue:catalogue>/<int:pk>/unarchive/", views.item_unarchive_view, name="item_unarchive"),
+    path(
+        "<reference_catalogue:catalogue>/<int:pk>/unarchive/",
+        views.item_unarchive_view,
+        name="item_unarchive",
+    ),
     path("<reference_catalogue:catalogue>/<int:pk>/delete/", views.item_delete_view, name="item_delete"),
 ]

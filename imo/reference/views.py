@@ -9,12 +9,12 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from imo.core.access import requires
+from imo.core.access import AppRequest, requires
 from imo.core.excel import write_xlsx, xlsx_response
 from imo.core.paging import PAGE_SIZES, paginate
 from imo.reference.catalogues import ACADEMIC_YEARS, ALL_CATALOGUES, GRADES, Catalogue
@@ -51,7 +51,10 @@ from imo.reference.services import (
     item_update,
 )
 
-ITEM_FORMS: dict[str, type[SubjectForm] | type[PositionForm]] = {"subjects": SubjectForm, "positions": PositionForm}
+ITEM_FORMS: dict[str, type[SubjectForm] | type[PositionForm]] = {
+    "subjects": SubjectForm,
+    "positions": PositionForm,
+}
 VIEW = "reference.view_reference"
 CHANGE = "reference.change_reference"
 
@@ -65,25 +68,25 @@ def _crumbs(catalogue: Catalogue | None = None, *tail: str) -> list[dict[str, st
     return crumbs
 
 
-def _sort(request: HttpRequest, sorts: dict[str, str], default: str) -> str:
+def _sort(request: AppRequest, sorts: dict[str, str], default: str) -> str:
     sort = request.GET.get("sort", default)
     return sort if sort.lstrip("-") in sorts else default
 
 
-def _status_filters(request: HttpRequest) -> tuple[StatusFilterForm, ItemFilters]:
+def _status_filters(request: AppRequest) -> tuple[StatusFilterForm, ItemFilters]:
     form = StatusFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     return form, ItemFilters(status=data.get("status") or STATUS_ACTIVE)
 
 
-def _item_filters(request: HttpRequest) -> tuple[ItemFilterForm, ItemFilters, str]:
+def _item_filters(request: AppRequest) -> tuple[ItemFilterForm, ItemFilters, str]:
     form = ItemFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = ItemFilters(query=data.get("q", ""), status=data.get("status") or STATUS_ACTIVE)
     return form, filters, _sort(request, ITEM_SORTS, "name")
 
 
-def _list_context(request: HttpRequest, catalogue: Catalogue, **extra: object) -> dict[str, object]:
+def _list_context(request: AppRequest, catalogue: Catalogue, **extra: object) -> dict[str, object]:
     return {
         "catalogue": catalogue,
         "page_sizes": PAGE_SIZES,
@@ -93,7 +96,7 @@ def _list_context(request: HttpRequest, catalogue: Catalogue, **extra: object) -
     }
 
 
-def _apply(request: HttpRequest, action: Callable[[], object], success: str) -> None:
+def _apply(request: AppRequest, action: Callable[[], object], success: str) -> None:
     """Run a POST-only service and report the outcome as a message (the in-use refusal included)."""
     if request.method != "POST":
         return
@@ -105,7 +108,7 @@ def _apply(request: HttpRequest, action: Callable[[], object], success: str) -> 
         messages.success(request, success)
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
+def _back(request: AppRequest, default: str) -> HttpResponse:
     """Back to the list the action was started from (its filters and page kept), else to `default`."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
@@ -120,7 +123,7 @@ def _export_name(catalogue: Catalogue) -> str:
 
 
 @requires(VIEW)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AppRequest) -> HttpResponse:
     counts = catalogue_counts()
     return render(
         request,
@@ -138,7 +141,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @requires(VIEW)
-def item_list_view(request: HttpRequest, catalogue: Catalogue) -> HttpResponse:
+def item_list_view(request: AppRequest, catalogue: Catalogue) -> HttpResponse:
     form, filters, sort = _item_filters(request)
     page = paginate(request, item_list(model=catalogue.model, filters=filters, sort=sort))
     context = _list_context(request, catalogue, form=form, page=page, sort=sort, default_sort="name")
@@ -148,7 +151,7 @@ def item_list_view(request: HttpRequest, catalogue: Catalogue) -> HttpResponse:
 
 
 @requires(VIEW)
-def item_export(request: HttpRequest, catalogue: Catalogue) -> HttpResponse:
+def item_export(request: AppRequest, catalogue: Catalogue) -> HttpResponse:
     _, filters, sort = _item_filters(request)
     rows = item_list(model=catalogue.model, filters=filters, sort=sort)
     content = write_xlsx(ITEM_COLUMNS[catalogue.key], rows, sheet_name=catalogue.title)
@@ -156,7 +159,7 @@ def item_export(request: HttpRequest, catalogue: Catalogue) -> HttpResponse:
 
 
 @requires(CHANGE)
-def item_create_view(request: HttpRequest, catalogue: Catalogue) -> HttpResponse:
+def item_create_view(request: AppRequest, catalogue: Catalogue) -> HttpResponse:
     form = ITEM_FORMS[catalogue.key](request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,12 +172,17 @@ def item_create_view(request: HttpRequest, catalogue: Catalogue) -> HttpResponse
     return render(
         request,
         "reference/item_form.html",
-        {"form": form, "catalogue": catalogue, "title": catalogue.new_label, "breadcrumbs": _crumbs(catalogue, "Новая запись")},
+        {
+            "form": form,
+            "catalogue": catalogue,
+            "title": catalogue.new_label,
+            "breadcrumbs": _crumbs(catalogue, "Новая запись"),
+        },
     )
 
 
 @requires(CHANGE)
-def item_edit(request: HttpRequest, catalogue: Catalogue, pk: int) -> HttpResponse:
+def item_edit(request: AppRequest, catalogue: Catalogue, pk: int) -> HttpResponse:
     item = item_get(model=catalogue.model, pk=pk)
     title = f"Редактирование: {item}"  # before the form changes the instance
     form = ITEM_FORMS[catalogue.key](request.POST or None, instance=item)
@@ -189,13 +197,18 @@ def item_edit(request: HttpRequest, catalogue: Catalogue, pk: int) -> HttpRespon
     return render(
         request,
         "reference/item_form.html",
-        {"form": form, "catalogue": catalogue, "item": item, "title": title,
-         "breadcrumbs": _crumbs(catalogue, "Редактирование")},
+        {
+            "form": form,
+            "catalogue": catalogue,
+            "item": item,
+            "title": title,
+            "breadcrumbs": _crumbs(catalogue, "Редактирование"),
+        },
     )
 
 
 @requires(CHANGE)
-def item_archive_view(request: HttpRequest, catalogue: Catalogue, pk: int) -> HttpResponse:
+def item_archive_view(request: AppRequest, catalogue: Catalogue, pk: int) -> HttpResponse:
     item = item_get(model=catalogue.model, pk=pk)
     _apply(
         request,
@@ -206,14 +219,16 @@ def item_archive_view(request: HttpRequest, catalogue: Catalogue, pk: int) -> Ht
 
 
 @requires(CHANGE)
-def item_unarchive_view(request: HttpRequest, catalogue: Catalogue, pk: int) -> HttpResponse:
+def item_unarchive_view(request: AppRequest, catalogue: Catalogue, pk: int) -> HttpResponse:
     item = item_get(model=catalogue.model, pk=pk)
-    _apply(request, lambda: item_unarchive(item=item, by=request.user), f"Запись «{item}» возвращена из архива.")
+    _apply(
+        request, lambda: item_unarchive(item=item, by=request.user), f"Запись «{item}» возвращена из архива."
+    )
     return _back(request, catalogue.url)
 
 
 @requires(CHANGE)
-def item_delete_view(request: HttpRequest, catalogue: Catalogue, pk: int) -> HttpResponse:
+def item_delete_view(request: AppRequest, catalogue: Catalogue, pk: int) -> HttpResponse:
     item = item_get(model=catalogue.model, pk=pk)
     _apply(request, lambda: item_delete(item=item, by=request.user), f"Запись «{item}» удалена.")
     return _back(request, catalogue.url)
@@ -223,7 +238,7 @@ def item_delete_view(request: HttpRequest, catalogue: Catalogue, pk: int) -> Htt
 
 
 @requires(VIEW)
-def grade_list_view(request: HttpRequest) -> HttpResponse:
+def grade_list_view(request: AppRequest) -> HttpResponse:
     form, filters = _status_filters(request)
     sort = _sort(request, GRADE_SORTS, "number")
     page = paginate(request, grade_list(filters=filters, sort=sort))
@@ -233,21 +248,21 @@ def grade_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @requires(VIEW)
-def grade_export(request: HttpRequest) -> HttpResponse:
+def grade_export(request: AppRequest) -> HttpResponse:
     _, filters = _status_filters(request)
     rows = grade_list(filters=filters, sort=_sort(request, GRADE_SORTS, "number"))
     return xlsx_response(write_xlsx(GRADE_COLUMNS, rows, sheet_name="Классы"), _export_name(GRADES))
 
 
 @requires(CHANGE)
-def grade_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+def grade_archive_view(request: AppRequest, pk: int) -> HttpResponse:
     grade = item_get(model=Grade, pk=pk)
     _apply(request, lambda: item_archive(item=grade, by=request.user), f"{grade} отправлен в архив.")
     return _back(request, GRADES.url)
 
 
 @requires(CHANGE)
-def grade_unarchive_view(request: HttpRequest, pk: int) -> HttpResponse:
+def grade_unarchive_view(request: AppRequest, pk: int) -> HttpResponse:
     grade = item_get(model=Grade, pk=pk)
     _apply(request, lambda: item_unarchive(item=grade, by=request.user), f"{grade} возвращён из архива.")
     return _back(request, GRADES.url)
@@ -257,21 +272,30 @@ def grade_unarchive_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(VIEW)
-def academic_year_list_view(request: HttpRequest) -> HttpResponse:
+def academic_year_list_view(request: AppRequest) -> HttpResponse:
     form, filters = _status_filters(request)
     sort = _sort(request, ACADEMIC_YEAR_SORTS, "-start_year")
     page = paginate(request, academic_year_list(filters=filters, sort=sort))
     next_start = academic_year_next_start()
     context = _list_context(
-        request, ACADEMIC_YEARS, form=form, page=page, sort=sort, default_sort="-start_year",
-        current_start=current_academic_year_start(), next_start=next_start, next_name=f"{next_start}/{next_start + 1}",
+        request,
+        ACADEMIC_YEARS,
+        form=form,
+        page=page,
+        sort=sort,
+        default_sort="-start_year",
+        current_start=current_academic_year_start(),
+        next_start=next_start,
+        next_name=f"{next_start}/{next_start + 1}",
     )
-    template = "reference/academic_year_list.html#results" if request.htmx else "reference/academic_year_list.html"
+    template = (
+        "reference/academic_year_list.html#results" if request.htmx else "reference/academic_year_list.html"
+    )
     return render(request, template, context)
 
 
 @requires(VIEW)
-def academic_year_export(request: HttpRequest) -> HttpResponse:
+def academic_year_export(request: AppRequest) -> HttpResponse:
     _, filters = _status_filters(request)
     rows = academic_year_list(filters=filters, sort=_sort(request, ACADEMIC_YEAR_SORTS, "-start_year"))
     return xlsx_response(
@@ -280,7 +304,7 @@ def academic_year_export(request: HttpRequest) -> HttpResponse:
 
 
 @requires(CHANGE)
-def academic_year_create_view(request: HttpRequest) -> HttpResponse:
+def academic_year_create_view(request: AppRequest) -> HttpResponse:
     form = AcademicYearForm(request.POST or None, initial={"start_year": academic_year_next_start()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -298,21 +322,27 @@ def academic_year_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @requires(CHANGE)
-def academic_year_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+def academic_year_archive_view(request: AppRequest, pk: int) -> HttpResponse:
     year = item_get(model=AcademicYear, pk=pk)
-    _apply(request, lambda: item_archive(item=year, by=request.user), f"Учебный год {year} отправлен в архив.")
+    _apply(
+        request, lambda: item_archive(item=year, by=request.user), f"Учебный год {year} отправлен в архив."
+    )
     return _back(request, ACADEMIC_YEARS.url)
 
 
 @requires(CHANGE)
-def academic_year_unarchive_view(request: HttpRequest, pk: int) -> HttpResponse:
+def academic_year_unarchive_view(request: AppRequest, pk: int) -> HttpResponse:
     year = item_get(model=AcademicYear, pk=pk)
-    _apply(request, lambda: item_unarchive(item=year, by=request.user), f"Учебный год {year} возвращён из архива.")
+    _apply(
+        request,
+        lambda: item_unarchive(item=year, by=request.user),
+        f"Учебный год {year} возвращён из архива.",
+    )
     return _back(request, ACADEMIC_YEARS.url)
 
 
 @requires(CHANGE)
-def academic_year_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def academic_year_delete_view(request: AppRequest, pk: int) -> HttpResponse:
     year = item_get(model=AcademicYear, pk=pk)
     _apply(request, lambda: item_delete(item=year, by=request.user), f"Учебный год {year} удалён.")
     return _back(request, ACADEMIC_YEARS.url)

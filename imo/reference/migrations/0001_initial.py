@@ -4,73 +4,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Grade',
+            name="Grade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(unique=True, verbose_name='класс')),
-                ('is_archived', models.BooleanField(default=False, verbose_name='в архиве')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(unique=True, verbose_name="класс")),
+                ("is_archived", models.BooleanField(default=False, verbose_name="в архиве")),
             ],
             options={
-                'verbose_name': 'класс (параллель)',
-                'verbose_name_plural': 'классы (параллели)',
-                'ordering': ['number'],
+                "verbose_name": "класс (параллель)",
+                "verbose_name_plural": "классы (параллели)",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='создано')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='наименование')),
-                ('is_archived', models.BooleanField(default=False, verbose_name='в архиве')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='порядок')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="создано")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="наименование")),
+                ("is_archived", models.BooleanField(default=False, verbose_name="в архиве")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="порядок")),
             ],
             options={
-                'verbose_name': 'должность',
-                'verbose_name_plural': 'должности',
+                "verbose_name": "должность",
+                "verbose_name_plural": "должности",
             },
         ),
         migrations.CreateModel(
-            name='Subject',
+            name="Subject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='создано')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='наименование')),
-                ('is_archived', models.BooleanField(default=False, verbose_name='в архиве')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='порядок')),
-                ('is_olympiad', models.BooleanField(default=False, verbose_name='предмет ВсОШ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="создано")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="наименование")),
+                ("is_archived", models.BooleanField(default=False, verbose_name="в архиве")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="порядок")),
+                ("is_olympiad", models.BooleanField(default=False, verbose_name="предмет ВсОШ")),
             ],
             options={
-                'verbose_name': 'предмет',
-                'verbose_name_plural': 'предметы',
+                "verbose_name": "предмет",
+                "verbose_name_plural": "предметы",
             },
         ),
         migrations.CreateModel(
-            name='AcademicYear',
+            name="AcademicYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='создано')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('start_year', models.PositiveSmallIntegerField(unique=True, verbose_name='год начала')),
-                ('starts_on', models.DateField(verbose_name='начало')),
-                ('ends_on', models.DateField(verbose_name='окончание')),
-                ('is_archived', models.BooleanField(default=False, verbose_name='в архиве')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="создано")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                ("start_year", models.PositiveSmallIntegerField(unique=True, verbose_name="год начала")),
+                ("starts_on", models.DateField(verbose_name="начало")),
+                ("ends_on", models.DateField(verbose_name="окончание")),
+                ("is_archived", models.BooleanField(default=False, verbose_name="в архиве")),
             ],
             options={
-                'verbose_name': 'учебный год',
-                'verbose_name_plural': 'учебные годы',
-                'ordering': ['-start_year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='reference_academicyear_dates_ordered', violation_error_message='Окончание учебного года должно быть позже начала.')],
+                "verbose_name": "учебный год",
+                "verbose_name_plural": "учебные годы",
+                "ordering": ["-start_year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gt", models.F("starts_on"))),
+                        name="reference_academicyear_dates_ordered",
+                        violation_error_message="Окончание учебного года должно быть позже начала.",
+                    )
+                ],
             },
         ),
     ]

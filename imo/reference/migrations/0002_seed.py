@@ -14,7 +14,9 @@ def seed(apps, schema_editor):
     Grade = apps.get_model("reference", "Grade")
     subjects = json.loads((DATA / "subjects.json").read_text(encoding="utf-8"))["subjects"]
     for order, item in enumerate(subjects, start=1):
-        Subject.objects.get_or_create(name=item["name"], defaults={"is_olympiad": item["olympiad"], "order": order})
+        Subject.objects.get_or_create(
+            name=item["name"], defaults={"is_olympiad": item["olympiad"], "order": order}
+        )
     positions = json.loads((DATA / "positions.json").read_text(encoding="utf-8"))["positions"]
     for order, name in enumerate(positions, start=1):
         Position.objects.get_or_create(name=name, defaults={"order": order})

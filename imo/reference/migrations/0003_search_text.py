@@ -21,21 +21,20 @@ def fill_search_text(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reference', '0002_seed'),
+        ("reference", "0002_seed"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='position',
-            name='search_text',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="position",
+            name="search_text",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.AddField(
-            model_name='subject',
-            name='search_text',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="subject",
+            name="search_text",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),
     ]

@@ -30,6 +30,9 @@ def usage_model(db):
             app_label = "reference"
             db_table = "reference_test_subject_usage"
 
+        def __str__(self) -> str:
+            return f"использование «{self.subject}»"
+
     try:
         # The schema editor's context manager refuses to run inside a transaction on SQLite, so the SQL
         # is collected and run by hand inside the test's transaction.

@@ -30,7 +30,9 @@ def test_seed_fills_the_catalogues_with_searchable_names():
 
 
 def test_item_create_tidies_the_name_and_folds_it_for_search():
-    subject = item_create(model=Subject, data={"name": "  Родной\u00a0 язык ", "is_olympiad": False, "order": 5})
+    subject = item_create(
+        model=Subject, data={"name": "  Родной\u00a0 язык ", "is_olympiad": False, "order": 5}
+    )
     assert subject.name == "Родной язык"
     assert subject.search_text == "родной язык"
     assert subject.order == 5 and not subject.is_archived
@@ -58,20 +60,24 @@ def test_item_update_keeps_its_own_name_and_ignores_fields_the_model_lacks():
     assert position.order == 99
 
 
-def test_archive_and_unarchive_work_for_every_catalogue():
-    subject = Subject.objects.get(name="Астрономия")
-    grade = Grade.objects.get(number=11)
-    for item in (subject, grade):
+def _archive_and_back(item):
+    item_archive(item=item)
+    item.refresh_from_db()
+    assert item.is_archived
+    with pytest.raises(ValidationError):
         item_archive(item=item)
-        item.refresh_from_db()
-        assert item.is_archived
-        with pytest.raises(ValidationError):
-            item_archive(item=item)
+    item_unarchive(item=item)
+    item.refresh_from_db()
+    assert not item.is_archived
+    with pytest.raises(ValidationError):
         item_unarchive(item=item)
-        item.refresh_from_db()
-        assert not item.is_archived
-        with pytest.raises(ValidationError):
-            item_unarchive(item=item)
+
+
+def test_archive_and_unarchive_work_for_every_catalogue():
+    _archive_and_back(Subject.objects.get(name="Астрономия"))
+    _archive_and_back(Position.objects.get(name="Учитель"))
+    _archive_and_back(Grade.objects.get(number=11))
+    _archive_and_back(academic_year_create(start_year=2001))
 
 
 def test_the_current_academic_year_cannot_be_archived():

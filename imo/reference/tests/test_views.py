@@ -98,9 +98,11 @@ def test_observer_sees_lists_without_buttons_and_cannot_post(client, district):
     client = _login(client, district.user("observer"))
     content = client.get(reverse("reference:item_list", args=["subjects"]) + "?per_page=50").content.decode()
     assert "Физика" in content
-    assert "Добавить предмет" not in content and "В архив" not in content and "Удалить" not in content
+    assert "Добавить предмет" not in content and "Изменить" not in content
+    assert "/archive/" not in content and "/delete/" not in content
+    academic_year_create(start_year=2015)
     years = client.get(reverse("reference:academic_year_list")).content.decode()
-    assert "Добавить учебный год" not in years
+    assert "2015/2016" in years and "Добавить учебный год" not in years and "/archive/" not in years
     for url in _list_urls()[8:]:
         assert client.get(url).status_code == 403
     for url in _post_urls():
@@ -108,9 +110,11 @@ def test_observer_sees_lists_without_buttons_and_cannot_post(client, district):
     assert not Subject.objects.get(name="Физика").is_archived
 
 
-def test_the_menu_links_to_the_index_for_the_office_only(client, district):
+def test_the_menu_links_to_the_index(client, district):
     url = reverse("reference:index")
-    assert url in _login(client, district.user("observer")).get(reverse("reference:grade_list")).content.decode()
+    assert (
+        url in _login(client, district.user("observer")).get(reverse("reference:grade_list")).content.decode()
+    )
 
 
 def test_unknown_catalogue_and_missing_item_answer_404(client, district):
@@ -127,7 +131,8 @@ def test_unknown_catalogue_and_missing_item_answer_404(client, district):
 def test_editors_add_a_subject(client, district, key):
     client = _login(client, district.user(key))
     response = client.post(
-        reverse("reference:item_create", args=["subjects"]), {"name": "Астрономия и космос", "is_olympiad": "on"}
+        reverse("reference:item_create", args=["subjects"]),
+        {"name": "Астрономия и космос", "is_olympiad": "on"},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("reference:item_list", args=["subjects"])
@@ -156,11 +161,13 @@ def test_a_duplicate_name_is_shown_on_the_form(client, district):
 def test_methodist_archives_and_returns_a_subject_back_to_the_same_list(client, district):
     client = _login(client, district.user("methodist"))
     subject = Subject.objects.get(name="Экология")
-    back = reverse("reference:item_list", args=["subjects"]) + "?q=эко&page=1"
+    back = reverse("reference:item_list", args=["subjects"]) + "?status=all&page=1"
     response = client.post(reverse("reference:item_archive", args=["subjects", subject.pk]), {"next": back})
     assert response.status_code == 302 and response["Location"] == back
     assert Subject.objects.get(pk=subject.pk).is_archived
-    archived = client.get(reverse("reference:item_list", args=["subjects"]) + "?status=archived").content.decode()
+    archived = client.get(
+        reverse("reference:item_list", args=["subjects"]) + "?status=archived"
+    ).content.decode()
     assert "Экология" in archived and "Вернуть из архива" in archived
     client.post(reverse("reference:item_unarchive", args=["subjects", subject.pk]))
     assert not Subject.objects.get(pk=subject.pk).is_archived
@@ -281,7 +288,9 @@ def test_index_warns_when_the_current_year_is_missing(client, district):
 
 def test_htmx_request_gets_only_the_results(client, district):
     client = _login(client, district.user("methodist"))
-    response = client.get(reverse("reference:item_list", args=["subjects"]) + "?q=язык", HTTP_HX_REQUEST="true")
+    response = client.get(
+        reverse("reference:item_list", args=["subjects"]) + "?q=язык", HTTP_HX_REQUEST="true"
+    )
     content = response.content.decode()
     assert 'id="results"' in content and "<html" not in content
     assert "Русский язык" in content and "Физика" not in content
@@ -310,14 +319,14 @@ def test_academic_year_export(client, district):
 
 
 def _queries(client, url):
+    client.get(url)  # the first request of a session reads more (session, user): warm up
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
 
 
-@pytest.mark.parametrize("catalogue", ["subjects", "positions"])
-def test_the_list_runs_the_same_queries_for_few_and_many_rows(client, district, catalogue):
-    model = Subject if catalogue == "subjects" else Position
+@pytest.mark.parametrize(("catalogue", "model"), [("subjects", Subject), ("positions", Position)])
+def test_the_list_runs_the_same_queries_for_few_and_many_rows(client, district, catalogue, model):
     client = _login(client, district.user("methodist"))
     url = reverse("reference:item_list", args=[catalogue]) + "?status=all"
     model.objects.all().delete()
