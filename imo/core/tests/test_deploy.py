@@ -41,6 +41,7 @@ def test_check_deploy_reports_no_issues_with_production_values(tmp_path):
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

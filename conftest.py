@@ -1,0 +1,112 @@
+"""Pytest configuration for the whole repository (app tests in imo/*/tests and tests/).
+
+Settings for tests. pytest-django imports `imo.settings` *before* it loads any conftest.py, so
+environment variables set here come too late for the settings module itself; the few values that
+must differ in tests are therefore patched on the loaded settings below, and the same values are
+also put in the environment for any `imo …` subprocess a test may start:
+
+- plain static storage (IMO_PLAIN_STATIC=1) instead of whitenoise's manifest storage, so
+  `{% static %}` works without `collectstatic`. pytest-django's live_server serves /static/ from the
+  finders: it wraps the app in staticfiles' StaticFilesHandler when django.contrib.staticfiles is
+  installed (checked by the browser tests loading the stylesheet).
+- plain http: with DEBUG off the settings default to production values (SSL redirect, secure-only
+  cookies, HSTS); the test client and the live server speak http, so those are off.
+- a scratch var directory (IMO_VAR_DIR, MEDIA_ROOT, STATIC_ROOT), so tests never touch the
+  developer's demo database, uploads or collected static files in var/.
+- Argon2 at its smallest cost (see `_cheap_argon2`), so factories that make users stay fast.
+
+`setdefault` for the environment (except the scratch IMO_VAR_DIR): a value set on purpose by whoever
+runs pytest wins.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+TEST_ENV = {
+    "DJANGO_SETTINGS_MODULE": "imo.settings",
+    "IMO_PLAIN_STATIC": "1",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_HSTS_SECONDS": "0",
+}
+for _name, _value in TEST_ENV.items():
+    os.environ.setdefault(_name, _value)
+
+if "IMO_TEST_VAR_DIR" not in os.environ:
+    # pytest-xdist workers inherit this variable from the controller and share its directory; only the
+    # process that made it removes it.
+    _var_dir = tempfile.mkdtemp(prefix="imo-pytest-var-")
+    os.environ["IMO_TEST_VAR_DIR"] = _var_dir
+    atexit.register(shutil.rmtree, _var_dir, ignore_errors=True)
+VAR_DIR = Path(os.environ["IMO_TEST_VAR_DIR"])
+os.environ["IMO_VAR_DIR"] = str(VAR_DIR)
+# whitenoise warns at start-up about a missing STATIC_ROOT; an empty one is enough.
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "media").mkdir(parents=True, exist_ok=True)
+
+E2E_DIR = Path(__file__).resolve().parent / "tests" / "e2e"
+
+
+def _patch_settings() -> None:
+    """Apply the test values to the settings pytest-django has already loaded (see the docstring).
+
+    Nothing has read these yet: storages and middleware are built on first use, after this runs.
+    """
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = VAR_DIR / "media"
+    settings.STATIC_ROOT = VAR_DIR / "static"
+
+
+def _cheap_argon2() -> None:
+    """Argon2 with the smallest cost instead of Django's (100 MiB, 2 passes, 8 lanes).
+
+    Every user a factory makes is hashed: at the production cost that is ~0.4 s each on these
+    2-core machines, which turned a 200-test suite into a quarter of an hour. The hasher stays the
+    same (hashes still read `argon2$argon2id$…`, login still verifies them); only its cost changes,
+    and only in tests.
+    """
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    Argon2PasswordHasher.time_cost = 1
+    Argon2PasswordHasher.memory_cost = 8  # KiB, argon2's minimum for one lane
+    Argon2PasswordHasher.parallelism = 1
+
+
+_patch_settings()
+_cheap_argon2()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-playwright's base_url fixture trips a pytest 9 deprecation that is not ours to fix.
+    config.addinivalue_line(
+        "filterwarnings",
+        "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test under tests/e2e as `e2e`, so `-m "not e2e"` leaves the browser tests out.
+
+    tryfirst: pytest's own `-m` deselection runs in this same hook and must see the marker.
+    """
+    for item in items:
+        if E2E_DIR in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
