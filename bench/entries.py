@@ -55,4 +55,12 @@ ENTRIES: list[Entry] = [
         baseline_url="/django-admin/orgs/organization/?path__startswith={org_path}",
         target_ms=100,
     ),
+    # The same list for a regional administrator: every organisation of the region (~500) in scope.
+    Entry(
+        name="orgs.list.region",
+        url="/organizations/?per_page=100",
+        user="admin",
+        baseline_url="/django-admin/orgs/organization/",
+        target_ms=100,
+    ),
 ]

@@ -78,3 +78,10 @@ def test_error_pages_are_russian(client, district):
     client.force_login(district.user("teacher_a"))
     response = client.get(reverse("orgs:list"))
     assert response.status_code == 403 and "Доступ запрещён" in response.content.decode()
+
+
+def test_server_error_page_is_russian_and_self_contained(rf):
+    from imo.core.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500 and "Внутренняя ошибка сервера" in response.content.decode()

@@ -1,0 +1,59 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from imo.orgs.models import Membership, Organization, Role
+from imo.reference.models import Subject
+
+
+def _demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", "--no-serve", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_fills_the_district_once_and_prints_every_role():
+    output = _demo()
+    municipality = Organization.objects.get(kind=Organization.Kind.MUNICIPALITY)
+    assert municipality.short_name == "Курчалоевский муниципальный район"
+    assert Organization.objects.filter(parent=municipality).count() == 39
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    for login in ("admin", "head", "methodist1", "methodist2", "secretary", "observer", "zam1", "teacher1"):
+        assert login in output
+    assert "imo-demo-2026" in output
+    assert get_user_model().objects.get(username="head").check_password("imo-demo-2026")
+
+    again = _demo()
+    assert "уже есть" in again
+    assert Organization.objects.count() == 41
+
+    _demo("--reset")
+    assert Organization.objects.count() == 41
+    assert Subject.objects.exists()  # the seeded catalogues come back after a reset
+
+
+@pytest.mark.django_db(transaction=True)
+def test_region_scale():
+    _demo("--scale", "region", "--seed", "7")
+    assert Organization.objects.filter(kind=Organization.Kind.MUNICIPALITY).count() == 17
+    assert 450 <= Organization.objects.filter(parent__kind=Organization.Kind.MUNICIPALITY).count() <= 550
+    heads = Membership.objects.filter(role=Role.HEAD).count()
+    assert heads == 17
+
+
+@pytest.mark.django_db
+def test_createadmin_without_questions(monkeypatch):
+    monkeypatch.setenv("IMO_ADMIN_PASSWORD", "Надёжный-пароль-2026")
+    region = Organization.objects.create(
+        kind=Organization.Kind.REGION, name="ЧР", short_name="ЧР", path="000001/"
+    )
+    call_command(
+        "createadmin", "--username", "root", "--email", "root@example.ru", "--no-input", stdout=io.StringIO()
+    )
+    user = get_user_model().objects.get(username="root")
+    assert user.is_superuser and user.check_password("Надёжный-пароль-2026")
+    assert Membership.objects.filter(user=user, organization=region, role=Role.ADMIN).exists()
