@@ -26,7 +26,7 @@ from imo.audit.selectors import (
 )
 from imo.core.access import requires
 from imo.core.excel import write_xlsx, xlsx_response
-from imo.core.paging import PAGE_SIZES, paginate
+from imo.core.paging import paginate
 
 LIST_CRUMB = {"label": "Журнал изменений"}
 
@@ -80,7 +80,6 @@ def log_list(request: HtmxHttpRequest) -> HttpResponse:
         "filters": filters,
         "sort": sort,
         "default_sort": DEFAULT_SORT,
-        "page_sizes": PAGE_SIZES,
         "breadcrumbs": [LIST_CRUMB],
     }
     # htmx updates only the results when a filter or a page changes.

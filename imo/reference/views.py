@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from imo.core.access import AppRequest, requires
 from imo.core.excel import write_xlsx, xlsx_response
-from imo.core.paging import PAGE_SIZES, paginate
+from imo.core.paging import paginate
 from imo.reference.catalogues import ACADEMIC_YEARS, ALL_CATALOGUES, GRADES, Catalogue
 from imo.reference.exports import ACADEMIC_YEAR_COLUMNS, GRADE_COLUMNS, ITEM_COLUMNS
 from imo.reference.forms import (
@@ -89,7 +89,6 @@ def _item_filters(request: AppRequest) -> tuple[ItemFilterForm, ItemFilters, str
 def _list_context(request: AppRequest, catalogue: Catalogue, **extra: object) -> dict[str, object]:
     return {
         "catalogue": catalogue,
-        "page_sizes": PAGE_SIZES,
         "can_change": request.user.has_perm(CHANGE),
         "breadcrumbs": _crumbs(None, catalogue.title),
         **extra,

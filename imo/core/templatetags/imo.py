@@ -9,6 +9,8 @@ from django.core.paginator import Page
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from imo.core.paging import PAGE_SIZES
+
 register = template.Library()
 
 
@@ -74,3 +76,17 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
         else:
             params[key] = value
     return str(params.urlencode())
+
+
+@register.inclusion_tag("components/list_summary.html", takes_context=True)
+def list_summary(
+    context: dict[str, Any], page: Page, export_url: str = "", forms: str = "запись,записи,записей"
+) -> dict[str, Any]:
+    """Found count (with the Russian plural of `forms`), page-size choice and the Excel link of a list."""
+    return {
+        "request": context["request"],
+        "page": page,
+        "export_url": export_url,
+        "forms": forms,
+        "page_sizes": PAGE_SIZES,
+    }

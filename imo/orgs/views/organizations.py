@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from imo.core.access import AppRequest, check, requires
 from imo.core.excel import write_xlsx, xlsx_response
-from imo.core.paging import PAGE_SIZES, paginate
+from imo.core.paging import paginate
 from imo.orgs.exports import ORGANIZATION_COLUMNS
 from imo.orgs.forms import CloseForm, OrganizationFilterForm, OrganizationForm
 from imo.orgs.models import Organization
@@ -66,7 +66,6 @@ def organization_list(request: AppRequest) -> HttpResponse:
         "page": page,
         "sort": sort,
         "default_sort": "name",
-        "page_sizes": PAGE_SIZES,
         "can_add": request.user.has_perm("orgs.add_organization"),
         "breadcrumbs": [LIST_CRUMB],
     }
