@@ -7,6 +7,9 @@ urlpatterns = [
     path("organizations/", include("imo.orgs.urls")),
     path("reference/", include("imo.reference.urls")),
     path("audit/", include("imo.audit.urls")),
+    path("jobs/", include("imo.core.jobs.urls")),
+    path("imports/", include("imo.core.imports.urls")),
+    path("documents/", include("imo.core.documents.urls")),
     # Django's admin is for the technical administrator only (superusers); the office works in the app.
     path("django-admin/", admin.site.urls),
 ]
