@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "imo.core",
     "imo.core.jobs",
     "imo.core.imports",
@@ -236,6 +238,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Background jobs (imo.core.jobs) ------------------------------------------------------------
+# django-tasks with its database backend: a job waits in the database until `imo worker` (production:
+# a separate service; the demo's `imo serve` starts one itself) runs it, so queued jobs survive restarts.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job's progress is written at most this often (seconds), and only when it changed.
+IMO_JOBS_PROGRESS_INTERVAL = float(os.environ.get("IMO_JOBS_PROGRESS_INTERVAL", "0.5"))
+# The worker marks its running jobs alive this often; a running job not marked for IMO_JOBS_STALE_AFTER
+# seconds belongs to a worker that died (a restart, a crash) and is marked failed, never re-run.
+IMO_JOBS_HEARTBEAT_SECONDS = float(os.environ.get("IMO_JOBS_HEARTBEAT_SECONDS", "30"))
+IMO_JOBS_STALE_AFTER = float(os.environ.get("IMO_JOBS_STALE_AFTER", "300"))
+# The demo job kind (a job that only advances its progress bar): on in DEBUG, for people to try.
+IMO_JOBS_DEMO = env_bool("IMO_JOBS_DEMO", DEBUG)
 
 # --- The office's own settings -------------------------------------------------------------------
 IMO_SITE_NAME = os.environ.get("IMO_SITE_NAME", "ИМО")

@@ -1,8 +1,15 @@
-"""`imo serve`: the production WSGI server (gunicorn), static files served by WhiteNoise."""
+"""`imo serve`: the production WSGI server (gunicorn), static files served by WhiteNoise.
+
+In the demo (DEBUG on) or with `--with-worker` it also starts `imo worker` as a child process, so
+background jobs run; the worker stops with the server. In production the worker is its own service.
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +31,12 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("IMO_WORKERS", _default_workers()))
         )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("IMO_THREADS", "4")))
+        parser.add_argument(
+            "--with-worker",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="запустить и обработчик фоновых задач (по умолчанию — только в демо-режиме, DEBUG)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.base import BaseApplication
@@ -54,5 +67,29 @@ class Command(BaseCommand):
             def load(self) -> Any:
                 return application
 
+        with_worker = settings.DEBUG if options["with_worker"] is None else options["with_worker"]
+        worker = self._start_worker() if with_worker else None
         self.stdout.write(f"ИМО работает: http://{options['host']}:{options['port']}/  (остановить: Ctrl+C)")
-        Server().run()
+        server_pid = os.getpid()
+        try:
+            Server().run()
+        finally:
+            # gunicorn's forked web workers leave through here too: only the server itself stops it.
+            if worker is not None and os.getpid() == server_pid:
+                self._stop_worker(worker)
+
+    def _start_worker(self) -> subprocess.Popen[bytes]:
+        """`imo worker` beside gunicorn; it also stops by itself if this process dies without cleaning up."""
+        command = [sys.executable, "-m", "imo.cli", "worker", "--parent-pid", str(os.getpid())]
+        process = subprocess.Popen(command, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.stdout.write(f"Обработчик фоновых задач запущен (процесс {process.pid}).")
+        return process
+
+    def _stop_worker(self, process: subprocess.Popen[bytes]) -> None:
+        if process.poll() is None:
+            process.terminate()  # the worker finishes the job at hand, then exits
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
