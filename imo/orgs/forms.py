@@ -79,48 +79,6 @@ class OrganizationForm(forms.ModelForm):
         return digits_only(self.cleaned_data.get("ogrn"))
 
 
-class OrganizationFilterForm(forms.Form):
-    q = forms.CharField(
-        label="Поиск",
-        required=False,
-        widget=forms.SearchInput(attrs={"placeholder": "Название, населённый пункт, ИНН"}),
-    )
-    kind = forms.ChoiceField(
-        label="Тип",
-        required=False,
-        choices=[
-            ("", "Все"),
-            *(
-                choice
-                for choice in Organization.Kind.choices
-                if choice[0] not in (Organization.Kind.REGION, Organization.Kind.MUNICIPALITY)
-            ),
-        ],
-    )
-    settlement = forms.ChoiceField(label="Населённый пункт", required=False)
-    municipality = forms.TypedChoiceField(label="Муниципалитет", required=False, coerce=int, empty_value=None)
-    status = forms.ChoiceField(
-        label="Статус",
-        required=False,
-        choices=[
-            (Organization.Status.ACTIVE, "Действующие"),
-            (Organization.Status.CLOSED, "Закрытые"),
-            ("all", "Все"),
-        ],
-    )
-
-    def __init__(
-        self, *args: Any, settlements: list[str], municipalities: list[tuple[int, str]], **kwargs: Any
-    ):
-        super().__init__(*args, **kwargs)
-        _choice(self, "settlement").choices = [("", "Все"), *((s, s) for s in settlements)]
-        if len(municipalities) > 1:
-            _choice(self, "municipality").choices = [("", "Все"), *municipalities]
-        else:
-            del self.fields["municipality"]
-        _style(self)
-
-
 class CloseForm(forms.Form):
     closed_on = forms.DateField(
         label="Дата закрытия", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -161,18 +119,4 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         _model_choice(self, "organization").queryset = organizations
         _choice(self, "role").choices = roles
-        _style(self)
-
-
-class UserFilterForm(forms.Form):
-    q = forms.CharField(
-        label="Поиск", required=False, widget=forms.SearchInput(attrs={"placeholder": "ФИО, логин, почта"})
-    )
-    role = forms.ChoiceField(label="Роль", required=False, choices=[("", "Все"), *Role.choices])
-    active = forms.ChoiceField(
-        label="Состояние", required=False, choices=[("", "Все"), ("1", "Активные"), ("0", "Отключённые")]
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
         _style(self)

@@ -185,3 +185,160 @@ def test_list_runs_the_same_number_of_queries_with_40_and_500_organisations(clie
         make_organization(parent=district.municipality)
     with_500 = _count_list_queries(client, district.user("head"))
     assert with_40 == with_500
+
+
+# --- the data table (imo.core.tables) on the organisations list -----------------------------------
+
+
+def _listed(client, params=None, **headers):
+    response = client.get(reverse("orgs:list"), params or {}, **headers)
+    assert response.status_code == 200
+    return response
+
+
+def _row_names(response):
+    import re
+
+    body = response.content.decode().split("<tbody>", 1)[-1]
+    return re.findall(r'hx-boost="false">([^<]+)</a></td>', body)
+
+
+def test_home_page_links_and_old_parameters_keep_working(client, district):
+    make_organization(parent=district.municipality, short_name="Детский сад № 1", kind="kindergarten")
+    client = _login(client, district.user("head"))
+    assert _row_names(_listed(client, {"kind": "kindergarten"})) == ["Детский сад № 1"]
+    assert _row_names(_listed(client, {"settlement": "с. Бельты"})) == ["СОШ с. Бельты"]
+    assert _row_names(_listed(client, {"sort": "-settlement"}))[0] == "СОШ с. Бельты"
+    assert set(_row_names(_listed(client, {"q": "", "kind": "", "status": ""}))) == {
+        "Детский сад № 1",
+        "СОШ № 1 г. Курчалой",
+        "СОШ с. Бельты",
+    }
+
+
+def test_several_kinds_at_once(client, district):
+    make_organization(parent=district.municipality, short_name="Детский сад № 1", kind="kindergarten")
+    make_organization(parent=district.municipality, short_name="Дом творчества", kind="additional_education")
+    client = _login(client, district.user("head"))
+    names = _row_names(_listed(client, {"kind": ["kindergarten", "additional_education"]}))
+    assert names == ["Детский сад № 1", "Дом творчества"]
+
+
+def test_names_sort_in_russian_order_with_yo_beside_ye(client, district):
+    for name in ("Ёлочка", "Елань", "Жемчужина", "Ясли № 2"):
+        make_organization(parent=district.municipality, short_name=name, kind="kindergarten")
+    client = _login(client, district.user("head"))
+    names = _row_names(_listed(client, {"kind": "kindergarten"}))
+    assert names == ["Елань", "Ёлочка", "Жемчужина", "Ясли № 2"]
+    assert _row_names(_listed(client, {"kind": "kindergarten", "sort": "-name"}))[0] == "Ясли № 2"
+
+
+def test_kind_sorts_by_its_russian_label(client, district):
+    make_organization(parent=district.municipality, short_name="Я-сад", kind="kindergarten")
+    make_organization(parent=district.municipality, short_name="А-центр", kind="additional_education")
+    client = _login(client, district.user("head"))
+    # Детский сад < Организация дополнительного образования < Школа (the codes would sort otherwise).
+    assert _row_names(_listed(client, {"sort": "kind"}))[:2] == ["Я-сад", "А-центр"]
+
+
+def test_date_range_on_the_date_added(client, district):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = make_organization(parent=district.municipality, short_name="Старая школа")
+    Organization.objects.filter(pk=old.pk).update(created_at=timezone.make_aware(dt.datetime(2020, 5, 1)))
+    client = _login(client, district.user("head"))
+    assert _row_names(_listed(client, {"created_at_to": "31.12.2020"})) == ["Старая школа"]
+    assert "Старая школа" not in _row_names(_listed(client, {"created_at_from": "2021-01-01"}))
+    response = _listed(client, {"created_at_from": "не дата"})
+    assert "Введите дату в формате дд.мм.гггг." in response.content.decode()
+
+
+def test_page_size_and_pages(client, district):
+    for number in range(30):
+        make_organization(parent=district.municipality, short_name=f"Школа {number:02}")
+    client = _login(client, district.user("head"))
+    assert len(_row_names(_listed(client))) == 25
+    assert len(_row_names(_listed(client, {"page": "2"}))) == 7
+    assert len(_row_names(_listed(client, {"per_page": "50"}))) == 32
+
+
+def test_columns_chosen_by_the_user_are_shown_and_exported(client, district):
+    client = _login(client, district.user("head"))
+    html = _listed(client, {"cols": ["inn", "settlement"]}).content.decode()
+    thead = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert "ИНН" in thead and "Населённый пункт" in thead and "Руководитель" not in thead
+    assert "Наименование" in thead  # the name column is always there
+    assert "/organizations/export/?cols=name&amp;cols=settlement&amp;cols=inn" in html
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("orgs:export"), {"cols": ["inn", "settlement"]}).content)
+    ).active
+    assert next(sheet.iter_rows(values_only=True)) == ("Краткое наименование", "Населённый пункт", "ИНН")
+
+
+def test_export_of_all_columns_matches_the_organisations_file(client, district):
+    from imo.orgs.exports import ORGANIZATION_COLUMNS
+
+    client.force_login(district.user("head"))
+    client.post(reverse("orgs:close", args=[district.school_b.pk]), {"closed_on": "31.08.2026"})
+    response = client.get(reverse("orgs:export"), {"cols": "all", "status": "closed"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    headers = [column.header for column in ORGANIZATION_COLUMNS]
+    assert list(rows[0][: len(headers)]) == headers and rows[0][-1] == "Добавлена"
+    closed = dict(zip(rows[0], rows[1], strict=True))
+    assert closed["Краткое наименование"] == "СОШ с. Бельты" and closed["Статус"] == "Закрыта"
+    assert closed["Муниципалитет"] == "Курчалоевский район" and closed["Тип"] == "Школа"
+    assert closed["Дата закрытия"].date().isoformat() == "2026-08-31"  # a real date, not text
+
+
+def test_export_link_carries_filters_order_and_columns(client, district):
+    client = _login(client, district.user("head"))
+    html = _listed(client, {"q": "сош", "kind": "school", "sort": "-name", "page": "1"}).content.decode()
+    assert 'href="/organizations/export/?q=%D1%81%D0%BE%D1%88&amp;kind=school&amp;sort=-name"' in html
+
+
+def test_htmx_address_shows_the_canonical_link(client, district):
+    client = _login(client, district.user("head"))
+    response = _listed(
+        client,
+        {"q": " сош ", "kind": "school", "settlement": "", "status": "active", "per_page": "25"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response["HX-Push-Url"] == "/organizations/?q=%D1%81%D0%BE%D1%88&kind=school"
+    assert "HX-Request" in response["Vary"]
+
+
+def test_municipality_filter_and_column_appear_with_several_municipalities(client, district):
+    client = _login(client, district.user("head"))
+    html = _listed(client).content.decode()
+    assert 'name="municipality"' not in html
+    other = make_organization(
+        parent=district.region, kind=Organization.Kind.MUNICIPALITY, short_name="Шалинский район"
+    )
+    school = make_organization(parent=other, short_name="СОШ № 1 г. Шали")
+    admin = district.user("admin")
+    admin.memberships.update(organization=district.region)
+    client.force_login(admin)
+    html = _listed(client).content.decode()
+    assert 'name="municipality"' in html
+    assert ">Муниципалитет<" in html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert _row_names(_listed(client, {"municipality": other.pk})) == [school.short_name]
+
+
+def test_school_admin_cannot_filter_their_way_into_another_school(client, district):
+    client = _login(client, district.user("school_admin_a"))
+    params = {"status": "all", "settlement": "с. Бельты", "q": "бельты", "cols": "all"}
+    assert _row_names(_listed(client, params)) == []
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("orgs:export"), params).content))
+    assert list(workbook.active.iter_rows(min_row=2, values_only=True)) == []
+
+
+def test_bad_parameters_give_a_russian_hint_not_an_error(client, district):
+    client = _login(client, district.user("head"))
+    response = _listed(
+        client, {"kind": "region", "status": "x", "sort": "zzz", "per_page": "9", "page": "-1", "cols": "?"}
+    )
+    html = response.content.decode()
+    assert "Не все условия применены" in html and "«Тип»" in html
+    assert set(_row_names(response)) == {"СОШ № 1 г. Курчалой", "СОШ с. Бельты"}

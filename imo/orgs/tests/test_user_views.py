@@ -141,3 +141,63 @@ def test_users_export(client, district):
     response = client.get(reverse("orgs:users_export"), {"role": Role.TEACHER})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "ФИО" and len(rows) == 2 and rows[1][1] == "teacher_a"
+
+
+# --- the data table (imo.core.tables) on the users list -------------------------------------------
+
+
+def test_role_filter_counts_only_roles_inside_the_managers_scope(client, district):
+    client.force_login(district.user("head"))
+    content = client.get(reverse("orgs:users"), {"role": Role.SCHOOL_ADMIN}).content.decode()
+    assert "zam_a" in content and "zam_b" in content and "teacher_a" not in content
+    client.force_login(district.user("school_admin_a"))
+    content = client.get(reverse("orgs:users"), {"role": Role.SCHOOL_ADMIN}).content.decode()
+    assert "zam_b" not in content and "head_user" not in content
+
+
+def test_users_sorted_by_surname_in_russian_order_both_ways(client, district):
+    for username, last_name in (("u1", "Ёлкин"), ("u2", "Ерёменко"), ("u3", "Жуков")):
+        person = district.user("teacher_a").__class__.objects.create(
+            username=username, last_name=last_name, first_name="Иван"
+        )
+        Membership.objects.create(user=person, organization=district.school_a, role=Role.TEACHER)
+    client.force_login(district.user("school_admin_a"))
+    content = client.get(reverse("orgs:users")).content.decode()
+    assert content.index("Ёлкин") < content.index("Ерёменко") < content.index("Жуков")
+    content = client.get(reverse("orgs:users"), {"sort": "-name"}).content.decode()
+    assert content.index("Жуков") < content.index("Ерёменко") < content.index("Ёлкин")
+
+
+def test_users_export_takes_the_visible_columns_and_the_filters(client, district):
+    client.force_login(district.user("head"))
+    response = client.get(
+        reverse("orgs:users_export"), {"active": "1", "q": "teacher", "cols": ["state", "last_login"]}
+    )
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("ФИО", "Активен", "Последний вход")
+    assert len(rows) == 2 and rows[1][1] == "да"
+
+
+def test_users_list_has_the_export_link_with_its_filters(client, district):
+    client.force_login(district.user("head"))
+    content = client.get(reverse("orgs:users"), {"role": Role.TEACHER}).content.decode()
+    assert 'href="/organizations/users/export/?role=teacher"' in content
+
+
+def test_users_list_runs_the_same_number_of_queries_whatever_the_users(client, district):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from imo.orgs.tests.factories import make_user_with_role
+
+    def count():
+        client.get(reverse("orgs:users"))
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse("orgs:users"), {"per_page": 100}).status_code == 200
+        return len(context)
+
+    client.force_login(district.user("head"))
+    few = count()
+    for _ in range(40):
+        make_user_with_role(Role.TEACHER, district.school_b)
+    assert count() == few

@@ -11,19 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from imo.core.access import AppRequest, check, requires
-from imo.core.excel import write_xlsx, xlsx_response
-from imo.core.paging import paginate
-from imo.orgs.exports import ORGANIZATION_COLUMNS
-from imo.orgs.forms import CloseForm, OrganizationFilterForm, OrganizationForm
+from imo.orgs.forms import CloseForm, OrganizationForm
 from imo.orgs.models import Organization
 from imo.orgs.selectors import (
-    SORTS,
     OrganizationFilters,
-    municipalities_visible_to,
     organization_get_for,
     organization_list_visible_to,
     organizations_visible_to,
-    settlements_visible_to,
 )
 from imo.orgs.services import (
     organization_close,
@@ -31,55 +25,34 @@ from imo.orgs.services import (
     organization_reopen,
     organization_update,
 )
+from imo.orgs.tables import OrganizationTable
 
 LIST_CRUMB = {"label": "Образовательные организации"}
 
 
-def _filters(request: AppRequest) -> tuple[OrganizationFilterForm, OrganizationFilters, str]:
-    municipalities = [(m.pk, str(m)) for m in municipalities_visible_to(user=request.user)]
-    form = OrganizationFilterForm(
-        request.GET or None,
-        settlements=settlements_visible_to(user=request.user),
-        municipalities=municipalities,
-    )
-    data = form.cleaned_data if form.is_valid() else {}
-    status = data.get("status") or Organization.Status.ACTIVE
-    filters = OrganizationFilters(
-        query=data.get("q", ""),
-        kinds=(data["kind"],) if data.get("kind") else (),
-        settlement=data.get("settlement", ""),
-        status="" if status == "all" else status,
-        parent_id=data.get("municipality"),
-    )
-    sort = request.GET.get("sort", "name")
-    if sort.lstrip("-") not in SORTS:
-        sort = "name"
-    return form, filters, sort
+def _table(request: AppRequest) -> OrganizationTable:
+    # Schools, kindergartens… of every status in the user's scope; the table filters and sorts them.
+    rows = organization_list_visible_to(user=request.user, filters=OrganizationFilters(status=""))
+    return OrganizationTable(request, queryset=rows)
 
 
 @requires("orgs.view_organization_list")
 def organization_list(request: AppRequest) -> HttpResponse:
-    form, filters, sort = _filters(request)
-    page = paginate(request, organization_list_visible_to(user=request.user, filters=filters, sort=sort))
-    context = {
-        "form": form,
-        "page": page,
-        "sort": sort,
-        "default_sort": "name",
-        "can_add": request.user.has_perm("orgs.add_organization"),
-        "breadcrumbs": [LIST_CRUMB],
-    }
-    # htmx updates only the results when a filter, a sort or a page changes.
-    template = "orgs/organization_list.html#results" if request.htmx else "orgs/organization_list.html"
-    return render(request, template, context)
+    can_add = request.user.has_perm("orgs.add_organization")
+    return _table(request).render(
+        "orgs/organization_list.html",
+        {
+            "can_add": can_add,
+            "empty_action_url": reverse("orgs:create") if can_add else "",
+            "empty_action_label": "Добавить организацию",
+            "breadcrumbs": [LIST_CRUMB],
+        },
+    )
 
 
 @requires("orgs.export_organizations")
 def organization_export(request: AppRequest) -> HttpResponse:
-    _, filters, sort = _filters(request)
-    rows = organization_list_visible_to(user=request.user, filters=filters, sort=sort)
-    content = write_xlsx(ORGANIZATION_COLUMNS, rows.iterator(chunk_size=2000), sheet_name="Организации")
-    return xlsx_response(content, f"организации_{dt.date.today():%d.%m.%Y}.xlsx")
+    return _table(request).export_response()
 
 
 @requires("orgs.view_organization_list")

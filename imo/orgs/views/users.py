@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -11,9 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from imo.core.access import AppRequest, requires
-from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
-from imo.core.paging import paginate
-from imo.orgs.forms import InviteForm, MembershipForm, UserFilterForm
+from imo.orgs.forms import InviteForm, MembershipForm
 from imo.orgs.models import Membership
 from imo.orgs.selectors import (
     UserFilters,
@@ -32,29 +28,13 @@ from imo.orgs.services import (
     user_resend_invitation,
     user_set_active,
 )
+from imo.orgs.tables import UserTable
 
 LIST_CRUMB = {"label": "Пользователи и роли"}
 
-USER_COLUMNS = (
-    ExportColumn("ФИО", lambda u: u.full_name, 36),
-    ExportColumn("Логин", lambda u: u.username, 20),
-    ExportColumn("Электронная почта", lambda u: u.email, 28),
-    ExportColumn(
-        "Роли",
-        lambda u: "; ".join(f"{m.get_role_display()} — {m.organization}" for m in u.memberships.all()),
-        60,
-    ),
-    ExportColumn("Активен", lambda u: u.is_active, 10),
-    ExportColumn("Последний вход", lambda u: u.last_login, 18),
-)
 
-
-def _filters(request: AppRequest) -> tuple[UserFilterForm, UserFilters]:
-    form = UserFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    return form, UserFilters(
-        query=data.get("q", ""), role=data.get("role", ""), active=data.get("active", "")
-    )
+def _table(request: AppRequest) -> UserTable:
+    return UserTable(request, queryset=users_managed_by(user=request.user, filters=UserFilters()))
 
 
 def _base_url(request: AppRequest) -> str:
@@ -63,20 +43,19 @@ def _base_url(request: AppRequest) -> str:
 
 @requires("orgs.manage_users")
 def user_list(request: AppRequest) -> HttpResponse:
-    form, filters = _filters(request)
-    page = paginate(request, users_managed_by(user=request.user, filters=filters))
-    template = "orgs/user_list.html#results" if request.htmx else "orgs/user_list.html"
-    return render(request, template, {"form": form, "page": page, "breadcrumbs": [LIST_CRUMB]})
+    return _table(request).render(
+        "orgs/user_list.html",
+        {
+            "empty_action_url": reverse("orgs:user_invite"),
+            "empty_action_label": "Пригласить пользователя",
+            "breadcrumbs": [LIST_CRUMB],
+        },
+    )
 
 
 @requires("orgs.manage_users")
 def user_export(request: AppRequest) -> HttpResponse:
-    _, filters = _filters(request)
-    rows = users_managed_by(user=request.user, filters=filters)
-    return xlsx_response(
-        write_xlsx(USER_COLUMNS, rows, sheet_name="Пользователи"),
-        f"пользователи_{dt.date.today():%d.%m.%Y}.xlsx",
-    )
+    return _table(request).export_response()
 
 
 @requires("orgs.manage_users")
