@@ -36,7 +36,9 @@ _RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
 def russian_sort_key(value: str | None) -> tuple[tuple[int, int | str], ...]:
     """A sort key that orders Cyrillic alphabetically, Ё as Е, digits and Latin after Cyrillic by code."""
     key: list[tuple[int, int | str]] = []
-    for char in fold(value):
+    # ICU expands «№» to "No" (its compatibility form), so PostgreSQL sorts it as Latin, after Cyrillic;
+    # doing the same here keeps «СОШ № 1» in the same place on both databases.
+    for char in fold(value).replace("№", "no"):
         rank = _RANK.get(char)
         if rank is not None:
             key.append((1, rank))

@@ -27,3 +27,8 @@ def test_plural_ru():
         "организации",
         "организаций",
     ]
+
+
+def test_numero_sign_sorts_as_icu_does():
+    # ICU (PostgreSQL) reads «№» as "No": after Cyrillic letters.
+    assert sorted(["СОШ № 1", "СОШ с. Бельты"], key=russian_sort_key) == ["СОШ с. Бельты", "СОШ № 1"]
