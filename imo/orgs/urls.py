@@ -1,5 +1,6 @@
 from django.urls import path
 
+from imo.orgs.views import documents as document_views
 from imo.orgs.views import organizations, users
 
 app_name = "orgs"
@@ -23,4 +24,7 @@ urlpatterns = [
         users.membership_remove_view,
         name="membership_remove",
     ),
+    path("summary/", document_views.organization_summary_page, name="summary"),
+    path("summary/issue/", document_views.organization_summary_issue, name="summary_issue"),
+    path("charts/", document_views.organization_charts, name="charts"),
 ]
