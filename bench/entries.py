@@ -64,3 +64,50 @@ ENTRIES: list[Entry] = [
         target_ms=100,
     ),
 ]
+
+
+# --- throughput: work that is not a page (imports, exports, jobs) -------------------------------
+#
+#     Throughput(
+#         name="core.import_rows_per_s",            # results key
+#         function="bench.throughput.import_rows",  # called in the child as function(db) -> Measured
+#         unit="rows/s",
+#         higher_is_better=True,                    # rows/s: more is better; seconds: less is better
+#         target={"postgresql": 5000},              # per database; missing db = no absolute target
+#         min_ratio=5.0,                            # value / baseline at least this (baseline measured
+#     )                                             # by the function in the same run, on the same rows)
+#
+# The function does its own set-up (files, rows) and measures inside a transaction it rolls back,
+# so the region data set the pages are measured on never changes.
+
+
+@dataclass(frozen=True)
+class Throughput:
+    name: str
+    function: str
+    unit: str
+    higher_is_better: bool = True
+    target: dict[str, float] = field(default_factory=dict)
+    min_ratio: float | None = None  # higher_is_better: value/baseline ≥ this; else value/baseline ≤ this
+
+
+THROUGHPUT: list[Throughput] = [
+    # The organisations import end to end (read .xlsx, validate, upsert, audit log) of 25,000 rows,
+    # against a naive loop (openpyxl read-only + Model.save() per row) on the same rows; the database's
+    # own bulk path (COPY / executemany, no checks) is reported as the practical limit.
+    Throughput(
+        name="core.import_rows_per_s",
+        function="bench.throughput.import_rows",
+        unit="rows/s",
+        target={"postgresql": 5000},
+        min_ratio=5.0,
+    ),
+    # The organisations list's Excel export (imo.core.excel.write_xlsx) of 25,000 rows.
+    Throughput(
+        name="core.export_25k_s",
+        function="bench.throughput.export_rows",
+        unit="s",
+        higher_is_better=False,
+        target={"postgresql": 3.0, "sqlite": 3.0},
+    ),
+]

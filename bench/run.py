@@ -15,7 +15,9 @@ What it does, for SQLite and (when a server answers) PostgreSQL:
    The baseline (Django admin's changelist of the same rows, as a superuser) is measured the same
    way in the same process, so the ratio compares like with like on this machine, today.
    DEBUG is off and the settings are production ones except plain http and plain static storage.
-3. Prints a table and writes bench/results/latest.json: a list of objects
+3. Runs the THROUGHPUT entries (imports, exports: bench/throughput.py) in the same child, each
+   inside a transaction it rolls back, with its baseline measured in the same run on the same rows.
+4. Prints a table and writes bench/results/latest.json: a list of objects
    {"name", "db", "value", "unit", "baseline", "ratio", "target", "met", ...}: one per entry in ms
    and one named "<entry>.queries" in queries (baseline = the admin page's count).
 
@@ -49,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make `bench` and `imo` importable
     sys.path.insert(0, str(ROOT))
 
-from bench.entries import ENTRIES, Entry  # noqa: E402
+from bench.entries import ENTRIES, THROUGHPUT, Entry, Throughput  # noqa: E402
 
 BENCH_VAR = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results" / "latest.json"
@@ -318,8 +320,82 @@ def measure_all(db: str, *, only: set[str], warmup: int, requests: int) -> list[
     import django
 
     django.setup()
+    rows = measure_pages(db, only=only, warmup=warmup, requests=requests)
+    rows.extend(measure_throughput(db, only=only))
+    return rows
+
+
+def measure_throughput(db: str, *, only: set[str]) -> list[dict[str, Any]]:
+    """The THROUGHPUT entries: each function measures itself (and its baseline) on `db`."""
+    import importlib
+    import traceback
+
+    rows: list[dict[str, Any]] = []
+    for entry in THROUGHPUT:
+        if only and entry.name not in only:
+            continue
+        print(f"[{db}] {entry.name}…", flush=True)
+        module_name, _, function_name = entry.function.rpartition(".")
+        try:
+            measured = getattr(importlib.import_module(module_name), function_name)(db)
+        except Exception as exc:  # reported in the results; the other entries still run
+            traceback.print_exc()
+            error = f"{type(exc).__name__}: {exc}"
+            rows.append(throughput_row(entry, db, value=None, baseline=None, extra={}, error=error))
+            continue
+        rows.append(
+            throughput_row(entry, db, value=measured.value, baseline=measured.baseline, extra=measured.extra)
+        )
+    return rows
+
+
+def throughput_row(
+    entry: Throughput,
+    db: str,
+    *,
+    value: float | None,
+    baseline: float | None,
+    extra: dict[str, Any],
+    error: str = "",
+) -> dict[str, Any]:
+    """{"name","db","value","unit","baseline","ratio","target","met", …}: `met` when the value reaches
+    the target for this database (if any) and the ratio to the baseline reaches `min_ratio` (if any)."""
+    target = entry.target.get(db)
+    ratio = round(value / baseline, 3) if value is not None and baseline else None
+    checks: list[bool] = []
+    if target is not None:
+        checks.append(value is not None and (value >= target if entry.higher_is_better else value <= target))
+    if entry.min_ratio is not None:
+        if entry.higher_is_better:
+            checks.append(ratio is not None and ratio >= entry.min_ratio)
+        else:
+            checks.append(ratio is not None and ratio <= entry.min_ratio)
+    result: dict[str, Any] = {
+        "name": entry.name,
+        "db": db,
+        "value": None if value is None else round(value, 2),
+        "unit": entry.unit,
+        "baseline": None if baseline is None else round(baseline, 2),
+        "ratio": ratio,
+        "target": target,
+        "met": (all(checks) if checks else None) if not error else False,
+        "kind": "throughput",
+        "higher_is_better": entry.higher_is_better,
+    }
+    if entry.min_ratio is not None:
+        result["min_ratio"] = entry.min_ratio
+    result.update(extra)
+    if error:
+        result["error"] = error
+    return result
+
+
+def measure_pages(db: str, *, only: set[str], warmup: int, requests: int) -> list[dict[str, Any]]:
+    """The page ENTRIES, each with its baseline, as the same user."""
     from django.test import Client
 
+    if only and not any(entry.name in only for entry in ENTRIES):
+        return []
     personas = pick_personas()
     clients: dict[str, Any] = {}
 
@@ -488,6 +564,34 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         if r.get("error") and r["unit"] == "ms":
             print(f"! {r['name']} [{r['db']}]: {r['error']}")
+    print_throughput(rows)
+
+
+def print_throughput(rows: list[dict[str, Any]]) -> None:
+    jobs = [r for r in rows if r.get("kind") == "throughput"]
+    if not jobs:
+        return
+    header = ["job", "db", "value", "baseline", "ratio", "limit", "target", "met"]
+    lines = [header]
+    for r in jobs:
+        target = []
+        if r["target"] is not None:
+            target.append(f"{'≥' if r['higher_is_better'] else '≤'}{fmt(r['target'], 0)} {r['unit']}")
+        if r.get("min_ratio") is not None:
+            target.append(f"ratio {'≥' if r['higher_is_better'] else '≤'}{r['min_ratio']}")
+        lines.append([
+            r["name"], r["db"], f"{fmt(r['value'])} {r['unit']}", fmt(r["baseline"]), fmt(r["ratio"], 2),
+            fmt(r.get("limit")), ", ".join(target) or "—", fmt(r["met"]),
+        ])  # fmt: skip
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    print()
+    for n, line in enumerate(lines):
+        print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    for r in jobs:
+        if r.get("error"):
+            print(f"! {r['name']} [{r['db']}]: {r['error']}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -504,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     only = {name for name in args.only.split(",") if name}
-    unknown = only - {e.name for e in ENTRIES}
+    unknown = only - {e.name for e in ENTRIES} - {e.name for e in THROUGHPUT}
     if unknown:
         parser.error(f"unknown entries: {', '.join(sorted(unknown))}")
 

@@ -37,7 +37,12 @@ def _clean_values(data: dict[str, Any]) -> dict[str, Any]:
     def clean(key: str, value: Any) -> Any:
         if key in ("inn", "ogrn"):
             return digits_only(value)
-        return collapse_spaces(value) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        # Already clean (every imported cell is): skip the regular expression.
+        if value.isprintable() and "  " not in value and value == value.strip():
+            return value
+        return collapse_spaces(value)
 
     return {key: clean(key, value) for key, value in data.items()}
 
@@ -244,3 +249,155 @@ def user_resend_invitation(*, user: Any, by: Any, base_url: str) -> None:
         organization_name=str(membership.organization) if membership else "",
         by=by,
     )
+
+
+# --- Many at once (imports) ----------------------------------------------------------------------
+
+_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    created: list[Organization]
+    updated: list[Organization]
+
+
+@transaction.atomic
+def organization_upsert_many(
+    *,
+    creates: list[dict[str, Any]],
+    updates: list[tuple[Organization, dict[str, Any]]],
+    by: Any | None = None,
+    validated: bool = False,
+) -> UpsertResult:
+    """Create and update many organisations in a few statements (the import of a list).
+
+    Each row is cleaned and validated as `organization_create`/`organization_update` do (the model's
+    field validation; the parent exists; ИНН unique); any invalid row raises ValidationError and nothing
+    is saved. `validated=True` skips the field validation for values that already went through the
+    model's own validators (the organisations import checks every cell with them, see
+    imo/orgs/imports.py); the checks against the database always run. Changes are written to the audit
+    log as single saves would write them. Keys are reserved and rows inserted with COPY (PostgreSQL) or
+    one executemany (SQLite): an import of 25,000 rows takes seconds.
+    """
+    from imo.core.imports.audit import log_bulk_changes
+
+    errors: list[str] = []
+    new_objects = _prepare_creates(creates, errors, validate=not validated)
+    changed, moved, fields = _prepare_updates(updates, errors, validate=not validated)
+    if errors:
+        raise ValidationError(errors[:20])
+    _check_parents_exist([*new_objects, *(new for _, new in changed)])
+    _check_inns_unique([*new_objects, *(new for _, new in changed)])
+    _insert_with_paths(new_objects)
+    if changed:
+        _write_updates([new for _, new in changed], fields, moved)
+    pairs: list[tuple[Organization | None, Organization]] = [(None, o) for o in new_objects]
+    pairs.extend(changed)
+    log_bulk_changes(pairs, by=by)
+    return UpsertResult(created=new_objects, updated=[new for _, new in changed])
+
+
+def _prepare_creates(
+    creates: list[dict[str, Any]], errors: list[str], *, validate: bool
+) -> list[Organization]:
+    from imo.core.imports.bulk import validate_fields
+
+    new_objects = []
+    for data in creates:
+        organization = Organization(**_clean_values(data))
+        _refresh_derived(organization)
+        new_objects.append(organization)
+    # The parent is checked once for all rows (_check_parents_exist), not with a query per row.
+    for organization, messages in validate_fields(new_objects if validate else [], exclude=["parent"]):
+        errors.append(f"{organization.short_name}: {' '.join(messages)}")
+    return new_objects
+
+
+def _prepare_updates(
+    updates: list[tuple[Organization, dict[str, Any]]], errors: list[str], *, validate: bool
+) -> tuple[list[tuple[Organization, Organization]], list[tuple[Organization, str]], set[str]]:
+    """(old copy, changed object) pairs, the objects that moved to another parent, the changed fields."""
+    from imo.core.imports.bulk import validate_fields
+
+    changed: list[tuple[Organization, Organization]] = []
+    moved: list[tuple[Organization, str]] = []
+    fields: set[str] = set()
+    concrete = Organization._meta.concrete_fields
+    for organization, data in updates:
+        old = Organization(**{f.attname: getattr(organization, f.attname) for f in concrete})
+        values = _clean_values(data)
+        new_parent = values.get("parent")
+        if new_parent is not None and new_parent.path.startswith(organization.path):
+            errors.append(f"{organization.short_name}: организация не может подчиняться сама себе.")
+            continue
+        parent_changed = (
+            "parent" in values and (new_parent.pk if new_parent else None) != organization.parent_id
+        )
+        for key, value in values.items():
+            setattr(organization, key, value)
+            fields.add(key)
+        _refresh_derived(organization)
+        if parent_changed:
+            moved.append((organization, organization.path))
+        changed.append((old, organization))
+    checked = [new for _, new in changed] if validate else []
+    for organization, messages in validate_fields(checked, exclude=["parent"]):
+        errors.append(f"{organization.short_name}: {' '.join(messages)}")
+    return changed, moved, fields
+
+
+def _insert_with_paths(new_objects: list[Organization]) -> None:
+    """Keys are reserved first, so each path (parent's path + own key) is known before the one INSERT."""
+    from imo.core.imports.bulk import insert, reserve_ids
+
+    parent_ids = {o.parent_id for o in new_objects if o.parent_id is not None}
+    paths = dict(Organization.objects.filter(pk__in=parent_ids).values_list("pk", "path"))
+    for organization, pk in zip(new_objects, reserve_ids(Organization, len(new_objects)), strict=True):
+        organization.pk = pk
+        prefix = paths[organization.parent_id] if organization.parent_id is not None else ""
+        organization.path = f"{prefix}{pk:0{_PATH_WIDTH}d}/"
+    insert(new_objects)
+    for organization in new_objects:
+        organization._state.adding = False
+        organization._state.db = "default"
+
+
+def _write_updates(
+    organizations: list[Organization], fields: set[str], moved: list[tuple[Organization, str]]
+) -> None:
+    from django.utils import timezone
+
+    now = timezone.now()
+    for organization in organizations:
+        organization.updated_at = now
+    update_fields = sorted(fields | {"search_text", "updated_at"})
+    Organization.objects.bulk_update(organizations, update_fields, batch_size=500)
+    for organization, old_path in moved:
+        _assign_path(organization)
+        organization.save(update_fields=["path"])
+        _move_subtree(old_path, organization.path)
+
+
+def _check_parents_exist(organizations: list[Organization]) -> None:
+    wanted = {o.parent_id for o in organizations if o.parent_id is not None}
+    found = set(Organization.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    if wanted - found:
+        raise ValidationError("Вышестоящая организация не найдена (возможно, её удалили).")
+
+
+def _check_inns_unique(organizations: list[Organization]) -> None:
+    """ИНН is unique among organisations: one query per batch instead of one per row."""
+    seen: dict[str, Organization] = {}
+    for organization in organizations:
+        if not organization.inn:
+            continue
+        if organization.inn in seen:
+            raise ValidationError(f"ИНН {organization.inn} указан у двух организаций.")
+        seen[organization.inn] = organization
+    inns = list(seen)
+    for start in range(0, len(inns), _BATCH):
+        chunk = inns[start : start + _BATCH]
+        for pk, inn in Organization.objects.filter(inn__in=chunk).values_list("pk", "inn"):
+            if seen[inn].pk != pk:
+                raise ValidationError(f"Организация с ИНН {inn} уже есть.")

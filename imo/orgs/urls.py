@@ -1,7 +1,7 @@
 from django.urls import path
 
 from imo.orgs.views import documents as document_views
-from imo.orgs.views import organizations, users
+from imo.orgs.views import imports, organizations, users
 
 app_name = "orgs"
 
@@ -27,4 +27,11 @@ urlpatterns = [
     path("summary/", document_views.organization_summary_page, name="summary"),
     path("summary/issue/", document_views.organization_summary_issue, name="summary_issue"),
     path("charts/", document_views.organization_charts, name="charts"),
+    # Загрузка из Excel (imo.core.imports): upload → preview → commit → result.
+    path("import/", imports.organization_import, name="import"),
+    path("import/template/", imports.organization_import_template, name="import_template"),
+    path("import/<int:pk>/", imports.organization_import_run, name="import_run"),
+    path("import/<int:pk>/status/", imports.organization_import_status, name="import_status"),
+    path("import/<int:pk>/commit/", imports.organization_import_commit, name="import_commit"),
+    path("import/<int:pk>/errors/", imports.organization_import_errors, name="import_errors"),
 ]

@@ -1,0 +1,265 @@
+"""Throughput benchmarks (bench/entries.py THROUGHPUT), run in `bench/run.py`'s child with Django set up.
+
+Each function builds its own rows, measures inside a transaction that is rolled back (the region data
+set the page timings use stays as it was) and returns a `Measured`.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROWS = 25_000
+HEADER = [
+    "Полное наименование", "Краткое наименование", "Тип", "Муниципалитет", "Населённый пункт", "ИНН", "ОГРН",
+    "Адрес", "Руководитель", "Телефон", "Эл. почта", "Сайт",
+]  # fmt: skip
+
+
+@dataclass
+class Measured:
+    value: float
+    baseline: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class _Rollback(Exception):
+    pass
+
+
+@contextmanager
+def _rolled_back() -> Iterator[None]:
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            yield
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def _timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    """Seconds of `work()` run inside a transaction that is then rolled back."""
+    result: Any = None
+    with _rolled_back():
+        started = time.perf_counter()
+        result = work()
+        elapsed = time.perf_counter() - started
+    return elapsed, result
+
+
+def _inn(number: int) -> str:
+    digits = f"{number:09d}"
+    check = sum(int(d) * w for d, w in zip(digits, (2, 4, 10, 3, 5, 9, 4, 6, 8), strict=True)) % 11 % 10
+    return f"{digits}{check}"
+
+
+def _municipality() -> Any:
+    from imo.orgs.models import Organization
+
+    municipality = Organization.objects.filter(kind=Organization.Kind.MUNICIPALITY).order_by("pk").first()
+    if municipality is None:
+        raise RuntimeError("no municipality in the data set")
+    return municipality
+
+
+def _rows(municipality: Any) -> list[list[Any]]:
+    """25,000 organisation rows with valid, unused ИНН (as a school list of a big region would be)."""
+    from imo.orgs.models import Organization
+
+    used = set(Organization.objects.exclude(inn="").values_list("inn", flat=True))
+    rows: list[list[Any]] = []
+    number = 990_000_000
+    while len(rows) < ROWS:
+        number -= 1
+        inn = _inn(number)
+        if inn in used:
+            continue
+        n = len(rows) + 1
+        rows.append([
+            f"Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № {n}»",
+            f"СОШ № {n} (бенчмарк)", "Школа", municipality.short_name, f"с. Пункт-{n % 300}", inn, "",
+            f"366000, с. Пункт-{n % 300}, ул. Школьная, д. {n}", "Иванова Мария Ивановна",
+            f"+7 (8714) {n % 100:02d}-{n % 97:02d}-00", f"school{n}@example.ru", f"https://school{n}.example.ru",
+        ])  # fmt: skip
+    return rows
+
+
+def _write_xlsx(rows: list[list[Any]], path: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Организации")
+    sheet.write_row(0, 0, HEADER)
+    for index, row in enumerate(rows, start=1):
+        sheet.write_row(index, 0, row)
+    book.close()
+
+
+def import_rows(db: str) -> Measured:
+    """Ours (imo import organizations), the naive loop and the database's bulk path, same file."""
+    from imo.core.imports.engine import import_file
+    from imo.core.imports.spec import ImportContext
+    from imo.orgs.imports import ORGANIZATION_IMPORT
+
+    municipality = _municipality()
+    rows = _rows(municipality)
+    with tempfile.TemporaryDirectory(prefix="imo-bench-import-") as tmp:
+        path = Path(tmp) / "organizations.xlsx"
+        _write_xlsx(rows, path)
+        context = ImportContext(user=None, options={"organization_id": municipality.pk})
+
+        def ours() -> Any:
+            analysis = import_file(ORGANIZATION_IMPORT, path, context)
+            if not analysis.saved or analysis.saved_counts["created"] != ROWS:
+                raise RuntimeError(f"import did not save every row: {analysis.summary()['errors'][:3]}")
+            return analysis
+
+        ours_s, _ = _timed(ours)
+        naive_s, _ = _timed(lambda: _naive(path, municipality))
+        limit_s, _ = _timed(lambda: _bulk_limit(path, municipality, db))
+    return Measured(
+        value=ROWS / ours_s,
+        baseline=ROWS / naive_s,
+        extra={
+            "rows": ROWS,
+            "seconds": round(ours_s, 2),
+            "baseline_name": "naive: openpyxl read-only + Model.save() per row",
+            "baseline_seconds": round(naive_s, 2),
+            "limit_name": "PostgreSQL COPY" if db == "postgresql" else "SQLite executemany",
+            "limit": round(ROWS / limit_s, 1),
+            "limit_seconds": round(limit_s, 2),
+            "limit_ratio": round(limit_s / ours_s, 3),
+        },
+    )
+
+
+def _naive(path: Path, municipality: Any) -> None:
+    """What a first version would do: read every row with openpyxl and save one model per row."""
+    import openpyxl
+
+    from imo.orgs.models import Organization
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    sheet = book.active
+    assert sheet is not None
+    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True)):
+        name, short, _, _, settlement, inn, ogrn, address, director, phone, email, website = row
+        Organization(
+            parent=municipality,
+            path=f"{municipality.path}n{number}/",
+            kind=Organization.Kind.SCHOOL,
+            name=name,
+            short_name=short,
+            settlement=settlement or "",
+            inn=str(inn or ""),
+            ogrn=str(ogrn or ""),
+            address=address or "",
+            director=director or "",
+            phone=phone or "",
+            email=email or "",
+            website=website or "",
+        ).save()
+    book.close()
+
+
+def _bulk_limit(path: Path, municipality: Any, db: str) -> None:
+    """The practical limit: calamine read and the database's own bulk insert, without any checks."""
+    from django.db import connection
+    from django.utils import timezone
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()[1:]
+    now = timezone.now() if db == "postgresql" else timezone.now().isoformat(" ")
+    columns = (
+        "parent_id, path, kind, name, short_name, settlement, inn, ogrn, address, director, phone, email, "
+        "website, status, search_text, created_at, updated_at"
+    )
+    values = (
+        (
+            municipality.pk, f"{municipality.path}b{n}/", "school", r[0], r[1], r[4], r[5], r[6], r[7], r[8],
+            r[9], r[10], r[11], "active", "", now, now,
+        )
+        for n, r in enumerate(rows)
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        if db == "postgresql":
+            with cursor.cursor.copy(f"COPY orgs_organization ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+        else:
+            marks = ", ".join(["%s"] * 17)
+            cursor.executemany(f"INSERT INTO orgs_organization ({columns}) VALUES ({marks})", list(values))
+
+
+def export_rows(db: str) -> Measured:
+    """The list's Excel export (imo.core.excel.write_xlsx, ORGANIZATION_COLUMNS) of 25,000 rows, against
+    openpyxl's write-only mode on the same rows."""
+    from imo.core.collation import russian
+    from imo.core.excel import write_xlsx
+    from imo.orgs.exports import ORGANIZATION_COLUMNS
+    from imo.orgs.models import Organization
+    from imo.orgs.services import organization_upsert_many
+
+    municipality = _municipality()
+    rows = _rows(municipality)
+    result: dict[str, float] = {}
+    with _rolled_back():
+        kinds = {"Школа": Organization.Kind.SCHOOL}
+        organization_upsert_many(
+            creates=[
+                {
+                    "parent": municipality, "kind": kinds[r[2]], "name": r[0], "short_name": r[1],
+                    "settlement": r[4], "inn": r[5], "address": r[7], "director": r[8], "phone": r[9],
+                    "email": r[10], "website": r[11],
+                }
+                for r in rows
+            ],
+            updates=[],
+            validated=True,
+        )  # fmt: skip
+
+        def queryset() -> Any:
+            return (
+                Organization.objects.filter(parent=municipality)
+                .select_related("parent")
+                .order_by(russian("short_name"), "pk")
+            )
+
+        started = time.perf_counter()
+        content = write_xlsx(
+            ORGANIZATION_COLUMNS, queryset().iterator(chunk_size=2000), sheet_name="Организации"
+        )
+        result["ours"] = time.perf_counter() - started
+        started = time.perf_counter()
+        _openpyxl_export(queryset(), ORGANIZATION_COLUMNS)
+        result["baseline"] = time.perf_counter() - started
+    return Measured(
+        value=result["ours"],
+        baseline=result["baseline"],
+        extra={
+            "rows": ROWS,
+            "bytes": len(content),
+            "baseline_name": "openpyxl write-only, same rows and columns",
+        },
+    )
+
+
+def _openpyxl_export(queryset: Any, columns: Any) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Организации")
+    sheet.append([column.header for column in columns])
+    for row in queryset.iterator(chunk_size=2000):
+        sheet.append([column.value(row) for column in columns])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
