@@ -1,5 +1,6 @@
 """Excel (.xlsx) export shared by every list: Russian headers, real dates, set widths, frozen header,
-autofilter. Written with xlsxwriter in constant-memory mode so large lists stream row by row."""
+autofilter. Written with xlsxwriter: in memory (about a third faster) when the caller says how many rows
+come and they fit, else in constant-memory mode, streaming row by row."""
 
 from __future__ import annotations
 
@@ -22,9 +23,21 @@ class ExportColumn:
     width: int = 20
 
 
-def write_xlsx(columns: Sequence[ExportColumn], rows: Iterable[Any], *, sheet_name: str = "Лист1") -> bytes:
+# Above this many cells the workbook streams to a temporary file instead of holding every cell in memory.
+IN_MEMORY_CELLS = 2_000_000
+
+
+def write_xlsx(
+    columns: Sequence[ExportColumn],
+    rows: Iterable[Any],
+    *,
+    sheet_name: str = "Лист1",
+    expected_rows: int | None = None,
+) -> bytes:
+    """Write `rows` (any iterable: pass a queryset's .iterator() and its count as `expected_rows`)."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": False})
+    streaming = expected_rows is None or expected_rows * max(len(columns), 1) > IN_MEMORY_CELLS
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": streaming, "in_memory": not streaming})
     sheet = workbook.add_worksheet(sheet_name[:31])
     header_format = workbook.add_format(
         {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E9ECEF"}
@@ -35,10 +48,17 @@ def write_xlsx(columns: Sequence[ExportColumn], rows: Iterable[Any], *, sheet_na
         sheet.set_column(index, index, column.width)
         sheet.write_string(0, index, column.header, header_format)
     count = 0
+    getters = [(index, column.value) for index, column in enumerate(columns)]
+    write_string = sheet.write_string
     for count, row in enumerate(rows, start=1):
-        for index, column in enumerate(columns):
-            value = column.value(row)
-            if value is None or value == "":
+        for index, getter in getters:
+            value = getter(row)
+            # Text is by far the most common cell: test for it first, exactly, before the general cases.
+            if type(value) is str:
+                if value:
+                    write_string(count, index, value)
+                continue
+            if value is None:
                 continue
             if isinstance(value, dt.datetime):
                 sheet.write_datetime(count, index, value.replace(tzinfo=None), datetime_format)
@@ -49,7 +69,9 @@ def write_xlsx(columns: Sequence[ExportColumn], rows: Iterable[Any], *, sheet_na
             elif isinstance(value, int | float):
                 sheet.write_number(count, index, value)
             else:
-                sheet.write_string(count, index, str(value))
+                text = str(value)
+                if text:
+                    write_string(count, index, text)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
     workbook.close()

@@ -4,6 +4,7 @@ import datetime as dt
 import os
 import time
 import tracemalloc
+from typing import Any
 
 import pytest
 
@@ -99,7 +100,12 @@ def test_the_sheet_with_the_headers_is_chosen(write):
 
 
 def test_merged_cells_down_a_column_fill_every_row(write):
-    rows = [HEADER, ["Иванов", "01.01.1990", "1"], [None, "02.01.1990", "2"], [None, "03.01.1990", "3"]]
+    rows: list[list[Any]] = [
+        HEADER,
+        ["Иванов", "01.01.1990", "1"],
+        [None, "02.01.1990", "2"],
+        [None, "03.01.1990", "3"],
+    ]
     table = read_table(write(files.xlsx_openpyxl(rows, merge=["A2:A4"])), header_score=score)
     assert [row.cells[0] for row in table.rows] == ["Иванов", "Иванов", "Иванов"]
     assert any("Объединённые ячейки" in note for note in table.notes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import cast
 
 import openpyxl
 import pytest
@@ -11,6 +12,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db.models import Field
 from django.urls import reverse
 
 from imo.core.excel import write_xlsx
@@ -72,7 +74,7 @@ def _rows(*data):
 def test_columns_check_what_the_model_checks():
     """The import passes validated=True to the service, so its columns must carry the model's checks."""
     for column in ORGANIZATION_IMPORT.columns:
-        field = Organization._meta.get_field(column.key)
+        field = cast(Field, Organization._meta.get_field(column.key))
         if column.lookup is not None:
             continue
         assert column.max_length is None or column.max_length == field.max_length, column.key
@@ -355,7 +357,7 @@ def test_large_files_run_as_background_jobs(client, district, upload, settings):
 
 def _command(*args):
     out, err = io.StringIO(), io.StringIO()
-    code = 0
+    code: int | str | None = 0
     try:
         call_command("import", *args, stdout=out, stderr=err)
     except SystemExit as exit_:
