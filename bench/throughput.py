@@ -227,9 +227,11 @@ def export_rows(db: str) -> Measured:
         )  # fmt: skip
 
         def queryset() -> Any:
+            # As the list's export reads them (imo.orgs.tables.OrganizationTable.export_queryset).
             return (
                 Organization.objects.filter(parent=municipality)
-                .select_related("parent")
+                .prefetch_related("parent")
+                .defer("search_text", "path", "updated_at")
                 .order_by(russian("short_name"), "pk")
             )
 

@@ -130,7 +130,14 @@ class OrganizationTable(Table):
 
     def export_queryset(self) -> QuerySet[Organization]:
         # A few municipalities are parents of every row: read each once, not once per row.
-        return super().export_queryset().select_related(None).prefetch_related("parent")
+        # Columns no export shows are not read: parsing timestamps and long texts is most of the work.
+        return (
+            super()
+            .export_queryset()
+            .select_related(None)
+            .prefetch_related("parent")
+            .defer("search_text", "path", "updated_at")
+        )
 
 
 def _roles(person: Any) -> SafeString:
