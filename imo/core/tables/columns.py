@@ -56,7 +56,7 @@ def _reader(path: str) -> Callable[[Any], Any]:
             target = getattr(target, link, None)
             if target is None:
                 return None
-        labels = _choice_labels(type(target), name)
+        labels = _choice_labels(target.__class__, name)
         if labels is not None:
             value = getattr(target, name, None)
             return labels.get(value, value)
