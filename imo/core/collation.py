@@ -11,8 +11,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.backends.signals import connection_created
-from django.db.models import F
-from django.db.models.functions import Collate
+from django.db.models import F, Value
+from django.db.models.functions import Collate, Replace
 
 from imo.core.text import russian_sort_key
 
@@ -44,5 +44,8 @@ def connect() -> None:
 
 def russian(field: str) -> Collate:
     """An expression ordering `field` in Russian alphabetical order (Ё with Е) on the current database."""
-    name = POSTGRES_COLLATION if connection.vendor == "postgresql" else SQLITE_COLLATION
-    return Collate(F(field), name)
+    if connection.vendor == "postgresql":
+        # ICU reads «№» as the Latin "No" (after Cyrillic); as «#» it sorts as a sign, before letters, the
+        # way people expect «СОШ № 1» before «СОШ с. …» and the way the SQLite key orders it.
+        return Collate(Replace(F(field), Value("№"), Value("#")), POSTGRES_COLLATION)
+    return Collate(F(field), SQLITE_COLLATION)

@@ -36,9 +36,9 @@ _RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
 def russian_sort_key(value: str | None) -> tuple[tuple[int, int | str], ...]:
     """A sort key that orders Cyrillic alphabetically, Ё as Е, digits and Latin after Cyrillic by code."""
     key: list[tuple[int, int | str]] = []
-    # ICU expands «№» to "No" (its compatibility form), so PostgreSQL sorts it as Latin, after Cyrillic;
-    # doing the same here keeps «СОШ № 1» in the same place on both databases.
-    for char in fold(value).replace("№", "no"):
+    # «№» sorts as a sign, before letters («СОШ № 1» before «СОШ с. …»); imo.core.collation.russian()
+    # makes PostgreSQL agree (ICU alone would read it as the Latin "No", after Cyrillic).
+    for char in fold(value).replace("№", "#"):
         rank = _RANK.get(char)
         if rank is not None:
             key.append((1, rank))

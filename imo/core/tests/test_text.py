@@ -29,6 +29,5 @@ def test_plural_ru():
     ]
 
 
-def test_numero_sign_sorts_as_icu_does():
-    # ICU (PostgreSQL) reads «№» as "No": after Cyrillic letters.
-    assert sorted(["СОШ № 1", "СОШ с. Бельты"], key=russian_sort_key) == ["СОШ с. Бельты", "СОШ № 1"]
+def test_numero_sign_sorts_before_letters():
+    assert sorted(["СОШ с. Бельты", "СОШ № 1"], key=russian_sort_key) == ["СОШ № 1", "СОШ с. Бельты"]

@@ -25,4 +25,4 @@ def test_numero_sign_sorts_the_same_on_both_databases():
         .order_by(russian("short_name"), "pk")
         .values_list("short_name", flat=True)
     )
-    assert names == ["СОШ г. Курчалой", "СОШ с. Бельты", "СОШ № 1", "СОШ № 2"]
+    assert names == ["СОШ № 1", "СОШ № 2", "СОШ г. Курчалой", "СОШ с. Бельты"]
