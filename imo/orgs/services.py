@@ -17,20 +17,6 @@ from imo.orgs.invitations import send_invitation
 from imo.orgs.models import OFFICE_ROLES, Membership, Organization, Role
 
 _PATH_WIDTH = 6
-ORGANIZATION_FIELDS = (
-    "parent",
-    "kind",
-    "name",
-    "short_name",
-    "settlement",
-    "inn",
-    "ogrn",
-    "address",
-    "director",
-    "phone",
-    "email",
-    "website",
-)
 
 
 def _clean_values(data: dict[str, Any]) -> dict[str, Any]:
