@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
+from imo.core import names
 from imo.core.text import search_text
 
 
@@ -32,7 +33,7 @@ class User(AbstractUser):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
+        return names.full_name(self.last_name, self.first_name, self.patronymic)
 
     def refresh_search_text(self) -> None:
         self.search_text = search_text(
@@ -42,5 +43,4 @@ class User(AbstractUser):
     @property
     def short_name(self) -> str:
         """«Фамилия И. О.»"""
-        initials = " ".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
-        return f"{self.last_name} {initials}".strip() or self.username
+        return names.short_name(self.last_name, self.first_name, self.patronymic) or self.username

@@ -21,11 +21,3 @@ def page_size(request: HttpRequest) -> int:
 def paginate(request: HttpRequest, items: Any) -> Page:
     paginator = Paginator(items, page_size(request))
     return paginator.get_page(request.GET.get("page"))
-
-
-def query_without(request: HttpRequest, *names: str) -> str:
-    """The current query string without the given parameters, for links that change only those."""
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()

@@ -104,45 +104,14 @@ def organization_get_for(*, user: Any, pk: int, permission: str) -> Organization
     return organization
 
 
-@dataclass(frozen=True)
-class OrganizationFilters:
-    query: str = ""
-    kinds: tuple[str, ...] = ()
-    settlement: str = ""
-    status: str = Organization.Status.ACTIVE
-    parent_id: int | None = None
-
-
-SORTS: dict[str, tuple[str, str]] = {
-    # key → (label, field ordered in Russian alphabetical order)
-    "name": ("Наименование", "short_name"),
-    "settlement": ("Населённый пункт", "settlement"),
-    "kind": ("Тип", "kind"),
-}
-
-
-def organization_list_visible_to(
-    *, user: Any, filters: OrganizationFilters, sort: str = "name"
-) -> QuerySet[Organization]:
-    """The organisations list: scope, filters, search, Russian sort. One query whatever the size."""
-    queryset = organizations_visible_to(user=user).select_related("parent")
-    if filters.kinds:
-        queryset = queryset.filter(kind__in=filters.kinds)
-    else:
-        queryset = queryset.exclude(kind__in=[Organization.Kind.REGION, Organization.Kind.MUNICIPALITY])
-    if filters.status:
-        queryset = queryset.filter(status=filters.status)
-    if filters.settlement:
-        queryset = queryset.filter(settlement=filters.settlement)
-    if filters.parent_id:
-        queryset = queryset.filter(parent_id=filters.parent_id)
-    for word in fold(filters.query).split():
-        queryset = queryset.filter(search_text__contains=word)
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    field = SORTS.get(key, SORTS["name"])[1]
-    primary = russian(field).desc() if descending else russian(field).asc()
-    return queryset.order_by(primary, russian("short_name").asc(), "pk")
+def educational_organizations_visible_to(*, user: Any) -> QuerySet[Organization]:
+    """Schools, kindergartens, additional-education centres… of every status in the user's scope (the
+    rows of the organisations list; its table filters and sorts them)."""
+    return (
+        organizations_visible_to(user=user)
+        .exclude(kind__in=[Organization.Kind.REGION, Organization.Kind.MUNICIPALITY])
+        .select_related("parent")
+    )
 
 
 def settlements_visible_to(*, user: Any) -> list[str]:

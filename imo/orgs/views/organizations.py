@@ -14,9 +14,8 @@ from imo.core.access import AppRequest, check, requires
 from imo.orgs.forms import CloseForm, OrganizationForm
 from imo.orgs.models import Organization
 from imo.orgs.selectors import (
-    OrganizationFilters,
+    educational_organizations_visible_to,
     organization_get_for,
-    organization_list_visible_to,
     organizations_visible_to,
 )
 from imo.orgs.services import (
@@ -31,9 +30,7 @@ LIST_CRUMB = {"label": "Образовательные организации"}
 
 
 def _table(request: AppRequest) -> OrganizationTable:
-    # Schools, kindergartens… of every status in the user's scope; the table filters and sorts them.
-    rows = organization_list_visible_to(user=request.user, filters=OrganizationFilters(status=""))
-    return OrganizationTable(request, queryset=rows)
+    return OrganizationTable(request, queryset=educational_organizations_visible_to(user=request.user))
 
 
 @requires("orgs.view_organization_list")
