@@ -20,7 +20,11 @@ def fold(value: str | None) -> str:
     """Case-fold, ё→е, collapsed spaces: the one form used for search and duplicate detection."""
     if not value:
         return ""
-    return collapse_spaces(value).casefold().replace("ё", "е")
+    # Most values are already clean (isprintable() is False for tabs, newlines and non-ASCII spaces):
+    # skip the regular expression for them.
+    if not (value.isprintable() and "  " not in value and value == value.strip()):
+        value = collapse_spaces(value)
+    return value.casefold().replace("ё", "е")
 
 
 def search_text(*parts: str | None) -> str:

@@ -296,12 +296,24 @@ class OrganizationImport(ImportSpec):
             by_name.setdefault((organization.parent_id, name_key(organization.short_name)), []).append(
                 organization
             )
-        wanted = sorted({row["inn"] for row in rows if row.get("inn") and row["inn"] not in by_inn})
-        elsewhere: dict[str, Organization] = {}
-        for start in range(0, len(wanted), 900):
-            for organization in Organization.objects.filter(inn__in=wanted[start : start + 900]):
-                elsewhere[organization.inn] = organization
+        elsewhere = self._inns_elsewhere(paths, rows, by_inn)
         context.cache.update(by_inn=by_inn, by_name=by_name, elsewhere=elsewhere)
+
+    @staticmethod
+    def _inns_elsewhere(
+        paths: list[str] | None, rows: list[dict[str, Any]], by_inn: dict[str, Organization]
+    ) -> set[str]:
+        """The file's ИНН that belong to organisations outside the user's scope (one query)."""
+        if paths is None:  # the whole register was read above
+            return set()
+        wanted = {row["inn"] for row in rows if row.get("inn") and row["inn"] not in by_inn}
+        if not wanted:
+            return set()
+        outside = Organization.objects.exclude(inn="")
+        for path in paths:
+            outside = outside.exclude(path__startswith=path)
+        # All ИНН outside the scope rather than `inn IN (…)` of thousands: a region has a few thousand.
+        return wanted & set(outside.values_list("inn", flat=True))
 
     def find(self, context: ImportContext, values: dict[str, Any]) -> Organization | None:
         inn = values.get("inn", "")

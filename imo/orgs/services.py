@@ -381,9 +381,13 @@ def _check_inns_unique(organizations: list[Organization]) -> None:
         if organization.inn in seen:
             raise ValidationError(f"ИНН {organization.inn} указан у двух организаций.")
         seen[organization.inn] = organization
-    inns = list(seen)
-    for start in range(0, len(inns), _BATCH):
-        chunk = inns[start : start + _BATCH]
-        for pk, inn in Organization.objects.filter(inn__in=chunk).values_list("pk", "inn"):
-            if seen[inn].pk != pk:
-                raise ValidationError(f"Организация с ИНН {inn} уже есть.")
+    if not seen:
+        return
+    existing = Organization.objects.exclude(inn="")
+    if len(seen) <= _BATCH:
+        existing = existing.filter(inn__in=list(seen))
+    # else: every ИНН of the register in one query (a region has a few thousand organisations) beats
+    # dozens of `inn IN (…)` statements of a thousand parameters each.
+    for pk, inn in existing.values_list("pk", "inn").iterator(chunk_size=5000):
+        if inn in seen and seen[inn].pk != pk:
+            raise ValidationError(f"Организация с ИНН {inn} уже есть.")

@@ -17,12 +17,14 @@ def _text(field: Any, obj: Model) -> str:
     """A field's value as django-auditlog stores it: text, "None" for None, keys for relations,
     naive UTC for date-times."""
     value = getattr(obj, field.attname)
-    if (
-        isinstance(field, DateTimeField)
-        and value is not None
-        and settings.USE_TZ
-        and not timezone.is_naive(value)
-    ):
+    kind = type(value)
+    if kind is str:  # most values: smart_str would return them unchanged, at a cost per call
+        return value
+    if value is None:
+        return "None"
+    if kind is int or kind is bool:
+        return str(value)
+    if isinstance(field, DateTimeField) and settings.USE_TZ and not timezone.is_naive(value):
         value = timezone.make_naive(value, timezone=dt.UTC)
     return smart_str(value)
 

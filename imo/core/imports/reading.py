@@ -242,6 +242,8 @@ def _pick_sheet(
     for name in candidates:
         if zip_sheets.get(name):
             _check_sheet_size(path, zip_sheets[name])
+        if len(candidates) == 1:  # nothing to choose: do not parse the sheet twice
+            break
         top = _calamine_call(file_format, functools.partial(_top_rows, workbook, name))
         score = max((header_score(row) for row in top), default=0)
         if score > best_score:

@@ -418,11 +418,7 @@ class Table:
     def export_response(self) -> HttpResponse:
         """Every filtered row in the chosen order and the visible columns, as .xlsx."""
         queryset = self.export_queryset()
-        # The count (one cheap query) lets the writer keep the workbook in memory when it fits: faster.
         content = write_xlsx(
-            self.export_columns(),
-            queryset.iterator(chunk_size=EXPORT_CHUNK),
-            sheet_name=self.sheet_name,
-            expected_rows=queryset.count(),
+            self.export_columns(), queryset.iterator(chunk_size=EXPORT_CHUNK), sheet_name=self.sheet_name
         )
         return xlsx_response(content, f"{self.export_filename}_{timezone.localdate():%d.%m.%Y}.xlsx")

@@ -8,6 +8,8 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from imo.core.imports import engine
 from imo.core.imports.spec import Column, ColumnType, ImportContext, ImportSpec, Lookup, RowProblem, name_key
@@ -276,3 +278,34 @@ def test_error_copy_keeps_rows_in_place_and_adds_an_error_column(spec, path):
     assert "Название: Обязательная ячейка не заполнена." in sheet["D4"].value
     assert "Дата:" in sheet["D4"].value
     assert sheet["B4"].fill.fgColor.rgb.endswith("F8D7DA")
+
+
+# --- the fast paths for e-mail and web addresses agree with Django's validators -----------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(engine._PLAIN_EMAIL, fullmatch=True).filter(lambda v: len(v) <= 254))
+def test_plain_email_pattern_accepts_only_what_django_accepts(value: str) -> None:
+    engine._EMAIL_VALIDATOR(value)  # raises ValidationError if the fast path were too lenient
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(engine._PLAIN_URL, fullmatch=True).filter(lambda v: len(v) <= 253))
+def test_plain_url_pattern_accepts_only_what_django_accepts(value: str) -> None:
+    engine._URL_VALIDATOR(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["school1@example.ru", "a.b+c@mail.example.com", "ivanova_m@sch-12.chechnya.ru"],
+)
+def test_plain_email_pattern_takes_common_addresses(value: str) -> None:
+    assert engine._PLAIN_EMAIL.fullmatch(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["https://school1.example.ru", "http://sch-12.edu.ru/about?x=1", "https://kurchaloy.ru/"],
+)
+def test_plain_url_pattern_takes_common_addresses(value: str) -> None:
+    assert engine._PLAIN_URL.fullmatch(value)
