@@ -251,6 +251,8 @@ IMO_JOBS_HEARTBEAT_SECONDS = float(os.environ.get("IMO_JOBS_HEARTBEAT_SECONDS", 
 IMO_JOBS_STALE_AFTER = float(os.environ.get("IMO_JOBS_STALE_AFTER", "300"))
 # The demo job kind (a job that only advances its progress bar): on in DEBUG, for people to try.
 IMO_JOBS_DEMO = env_bool("IMO_JOBS_DEMO", DEBUG)
+# Import runs (their uploaded files and previews) older than this are deleted by `imo worker`.
+IMO_IMPORT_RUNS_KEEP_DAYS = int(os.environ.get("IMO_IMPORT_RUNS_KEEP_DAYS", "90"))
 
 # --- The office's own settings -------------------------------------------------------------------
 IMO_SITE_NAME = os.environ.get("IMO_SITE_NAME", "ИМО")

@@ -2,8 +2,8 @@
 
 In production it runs as its own service next to `imo serve` (one or more processes; each takes one
 job at a time). The demo's `imo serve` starts one itself. It is django-tasks-db's worker loop plus the
-project's housekeeping: a heartbeat for the jobs it runs and, every minute, failing the jobs of a
-worker that died (see `imo.core.jobs.services.job_fail_stale`).
+project's housekeeping: a heartbeat for the jobs it runs, every minute failing the jobs of a worker that
+died (see `imo.core.jobs.services.job_fail_stale`), and the apps' periodic chores (imo.core.jobs.chores).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.db import DatabaseError, connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from imo.core.jobs.chores import run_due_chores
 from imo.core.jobs.services import job_fail_stale, job_heartbeat
 
 logger = logging.getLogger("imo.jobs")
@@ -41,6 +42,7 @@ class Housekeeper(threading.Thread):
     def run(self) -> None:
         period = max(1.0, min(settings.IMO_JOBS_HEARTBEAT_SECONDS, _SWEEP_EVERY_SECONDS))
         last_sweep = float("-inf")  # sweep at once when starting
+        chores_run: dict[str, float] = {}
         try:
             while True:
                 if self.parent_pid is not None and os.getppid() != self.parent_pid:
@@ -52,6 +54,7 @@ class Housekeeper(threading.Thread):
                     if time.monotonic() - last_sweep >= _SWEEP_EVERY_SECONDS:
                         job_fail_stale()
                         last_sweep = time.monotonic()
+                        run_due_chores(chores_run)
                 except DatabaseError:
                     logger.warning("Job housekeeping failed; will retry", exc_info=True)
                 if self.stopped.wait(period):
@@ -103,6 +106,7 @@ class Command(BaseCommand):
             housekeeper.start()
         else:
             job_fail_stale()
+            run_due_chores({})
         logger.info("Обработчик задач %s запущен", worker.worker_id)
         numbers = [signal.SIGINT, signal.SIGTERM, *([signal.SIGQUIT] if hasattr(signal, "SIGQUIT") else [])]
         previous = {number: signal.getsignal(number) for number in numbers}
