@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "imo.accounts",
     "imo.orgs",
     "imo.reference",
+    "imo.staff",
     "imo.audit",
     "imo.portal",
 ]

@@ -1,0 +1,126 @@
+"""Who sees which educators, and the reads every staff page shares.
+
+Scope (ARCHITECTURE.md): the office sees the educators of the municipalities in its scope (they stay there
+after leaving every school); a school admin sees those currently employed at their school; a teacher sees
+their own record. Anything else answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from imo.core.access import check
+from imo.orgs.models import OFFICE_EDITOR_ROLES, OFFICE_ROLES, Role
+from imo.orgs.selectors import has_role, scope_paths
+from imo.staff.models import Educator, Employment
+
+
+def active_on(on: dt.date, prefix: str = "") -> Q:
+    """Employments in force on `on` (started by then, or start unknown; not ended before it)."""
+    return (Q(**{f"{prefix}starts_on__isnull": True}) | Q(**{f"{prefix}starts_on__lte": on})) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": on})
+    )
+
+
+def _paths_q(paths: list[str], field: str) -> Q:
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__path__startswith": path})
+    return condition
+
+
+def employed_in(paths: list[str], *, on: dt.date | None = None) -> Exists:
+    """The educator holds an employment in force on `on` (today) in one of the subtrees `paths`."""
+    on = on or timezone.localdate()
+    return Exists(
+        Employment.objects.filter(_paths_q(paths, "organization"), active_on(on), educator_id=OuterRef("pk"))
+    )
+
+
+def educators_visible_to(*, user: Any, include_erased: bool = False) -> QuerySet[Educator]:
+    """Every educator the user may see (before any filter of a page)."""
+    queryset = Educator.objects.all()
+    if not include_erased:
+        queryset = queryset.filter(erased_at__isnull=True)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    condition = Q(user_id=user.pk)
+    office = scope_paths(user, OFFICE_ROLES)
+    if office:
+        condition |= _paths_q(office, "municipality")
+    schools = scope_paths(user, {Role.SCHOOL_ADMIN})
+    if schools:
+        condition |= Q(employed_in(schools))
+    return queryset.filter(condition)
+
+
+def educator_get_for(*, user: Any, pk: int, permission: str = "staff.view_educator") -> Educator:
+    """The educator if the user may see them (else 404) and holds `permission` on them (else 403)."""
+    educator = educators_visible_to(user=user).select_related("municipality", "user").filter(pk=pk).first()
+    if educator is None:
+        raise Http404("Педагог не найден.")
+    check(user, permission, educator)
+    return educator
+
+
+def educator_of_user(user: Any) -> Educator | None:
+    """The teacher's own record."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Educator.objects.filter(user_id=user.pk, erased_at__isnull=True).first()
+
+
+def in_office_scope(user: Any, educator: Educator, roles: frozenset[str] = OFFICE_ROLES) -> bool:
+    paths = scope_paths(user, roles)
+    municipality_path = educator.municipality.path
+    return any(municipality_path.startswith(path) for path in paths)
+
+
+def at_own_school(user: Any, educator: Educator, *, on: dt.date | None = None) -> bool:
+    """The user is a school admin of a school that employs the educator now."""
+    schools = scope_paths(user, {Role.SCHOOL_ADMIN})
+    if not schools:
+        return False
+    return Educator.objects.filter(employed_in(schools, on=on), pk=educator.pk).exists()
+
+
+def is_office_editor_for(user: Any, educator: Educator) -> bool:
+    return has_role(user, OFFICE_EDITOR_ROLES) and in_office_scope(user, educator, OFFICE_EDITOR_ROLES)
+
+
+def employments_prefetch(on: dt.date | None = None, *, current_only: bool = True) -> Prefetch[Any]:
+    """Employments with organisation, position and subjects, current first (for lists and the profile)."""
+    queryset = Employment.objects.select_related("organization", "position").prefetch_related("subjects")
+    if current_only:
+        queryset = queryset.filter(active_on(on or timezone.localdate()))
+    return Prefetch(
+        "employments", queryset=queryset.order_by("-is_main", "ends_on", "-starts_on", "pk"), to_attr="shown"
+    )
+
+
+def employments_of(educator: Educator) -> list[Employment]:
+    """Every employment of the educator, current ones first, then by end date (newest first)."""
+    rows = list(
+        educator.employments.select_related("organization", "position")
+        .prefetch_related("subjects")
+        .order_by("-is_main", "-starts_on", "pk")
+    )
+    today = timezone.localdate()
+    return sorted(rows, key=lambda e: (e.ends_on is not None and e.ends_on < today, not e.is_main))
+
+
+def duplicates_of(*, educator: Educator) -> QuerySet[Educator]:
+    """Other records that may be the same person: same folded full name and birth date, or same СНИЛС."""
+    condition = Q(name_key=educator.name_key, birth_date=educator.birth_date) if educator.birth_date else Q()
+    if educator.snils:
+        condition |= Q(snils=educator.snils)
+    if not condition:
+        return Educator.objects.none()
+    return Educator.objects.filter(condition, erased_at__isnull=True).exclude(pk=educator.pk)
