@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("imo.accounts.urls")),
     path("organizations/", include("imo.orgs.urls")),
     path("reference/", include("imo.reference.urls")),
+    path("staff/", include("imo.staff.urls")),
     path("audit/", include("imo.audit.urls")),
     path("jobs/", include("imo.core.jobs.urls")),
     path("imports/", include("imo.core.imports.urls")),
