@@ -262,7 +262,7 @@ class PersonalDataAccess(models.Model):
     )
     action = models.CharField("действие", max_length=16, choices=Action.choices)
     what = models.CharField("что", max_length=300, blank=True)
-    educator_ids = models.JSONField("записи", default=list)
+    educators = models.ManyToManyField(Educator, verbose_name="записи", related_name="+", blank=True)
     count = models.PositiveIntegerField("число записей", default=0)
 
     class Meta:

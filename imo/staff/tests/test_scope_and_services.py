@@ -102,3 +102,15 @@ def test_names_are_cleaned_and_duplicates_found_ignoring_case_and_yo(district):
               "birth_date": dt.date(1985, 4, 2)},
     )  # fmt: skip
     assert list(duplicates_of(educator=first)) == [second]
+
+
+def test_personal_data_access_is_logged_with_the_records(district, people):
+    from imo.staff.access_log import personal_data_access_log, personal_data_accesses
+
+    head = district.user("head")
+    personal_data_access_log(
+        user=head, action="export", educator_ids=[people["a"].pk, people["b"].pk], what="Список"
+    )
+    personal_data_access_log(user=head, action="view", educator_ids=[people["b"].pk], what="Карточка")
+    assert [e.what for e in personal_data_accesses(educator=people["a"])] == ["Список"]
+    assert [e.count for e in personal_data_accesses(educator=people["b"])] == [1, 2]
