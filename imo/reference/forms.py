@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 
 from imo.reference.models import Position, Subject
-from imo.reference.selectors import STATUS_CHOICES
 from imo.reference.services import FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEAR
 
 
@@ -49,25 +48,6 @@ class PositionForm(_ItemForm):
         model = Position
         fields = ["name", "order"]
         help_texts = {"name": "Как в штатном расписании, например «Учитель-логопед».", "order": _ORDER_HELP}
-
-
-class ItemFilterForm(forms.Form):
-    q = forms.CharField(
-        label="Поиск", required=False, widget=forms.SearchInput(attrs={"placeholder": "Наименование"})
-    )
-    status = forms.ChoiceField(label="Состояние", required=False, choices=STATUS_CHOICES)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-
-class StatusFilterForm(forms.Form):
-    status = forms.ChoiceField(label="Состояние", required=False, choices=STATUS_CHOICES)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
 
 
 class AcademicYearForm(forms.Form):

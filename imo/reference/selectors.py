@@ -1,5 +1,5 @@
-"""Reads of the catalogues: lists with filters, search and Russian order, choices for other sections'
-forms, the current academic year, and whether a row is used elsewhere.
+"""Reads of the catalogues: the rows of the lists, choices for other sections' forms, the current
+academic year, and whether a row is used elsewhere.
 
 Reference data belongs to the whole installation, not to an organisation: who may read it is decided by
 the `reference.view_reference` permission, not by scope.
@@ -11,13 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Count, F, Max, Model, Q, QuerySet
+from django.db.models import Count, Max, Model, Q, QuerySet
 from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.http import Http404
 from django.utils import timezone
 
 from imo.core.collation import russian
-from imo.core.text import fold
 from imo.reference.catalogues import ALL_CATALOGUES
 from imo.reference.models import AcademicYear, Grade, Position, ReferenceItem, Subject, academic_year_start
 
@@ -25,53 +24,11 @@ from imo.reference.models import AcademicYear, Grade, Position, ReferenceItem, S
 N = TypeVar("N", Subject, Position)
 T = TypeVar("T", Subject, Position, Grade, AcademicYear)
 
-STATUS_ACTIVE = "active"
-STATUS_ARCHIVED = "archived"
-STATUS_ALL = "all"
-STATUS_CHOICES = ((STATUS_ACTIVE, "Действующие"), (STATUS_ARCHIVED, "В архиве"), (STATUS_ALL, "Все"))
 
-
-@dataclass(frozen=True)
-class ItemFilters:
-    query: str = ""
-    status: str = STATUS_ACTIVE  # STATUS_ACTIVE, STATUS_ARCHIVED or STATUS_ALL
-
-
-# key → column label; the order expressions are built in the list selectors.
-ITEM_SORTS: dict[str, str] = {"name": "Наименование", "order": "Порядок"}
-GRADE_SORTS: dict[str, str] = {"number": "Класс"}
-ACADEMIC_YEAR_SORTS: dict[str, str] = {"start_year": "Учебный год"}
-
-
-def _by_status(queryset: QuerySet[T], status: str) -> QuerySet[T]:
-    if status == STATUS_ACTIVE:
-        return queryset.filter(is_archived=False)
-    if status == STATUS_ARCHIVED:
-        return queryset.filter(is_archived=True)
-    return queryset
-
-
-def item_list(*, model: type[N], filters: ItemFilters, sort: str = "name") -> QuerySet[N]:
-    """Subjects or positions: status, search (case and ё folded), Russian order. One query."""
-    queryset = _by_status(model.objects.all(), filters.status)
-    for word in fold(filters.query).split():
-        queryset = queryset.filter(search_text__contains=word)
-    descending = sort.startswith("-")
-    name = russian("name").desc() if descending else russian("name").asc()
-    order = F("order").desc() if descending else F("order").asc()
-    if sort.lstrip("-") == "order":
-        return queryset.order_by(order, russian("name").asc(), "pk")
-    return queryset.order_by(name, F("order").asc(), "pk")
-
-
-def grade_list(*, filters: ItemFilters, sort: str = "number") -> QuerySet[Grade]:
-    queryset = _by_status(Grade.objects.all(), filters.status)
-    return queryset.order_by("-number" if sort.startswith("-") else "number")
-
-
-def academic_year_list(*, filters: ItemFilters, sort: str = "-start_year") -> QuerySet[AcademicYear]:
-    queryset = _by_status(AcademicYear.objects.all(), filters.status)
-    return queryset.order_by("-start_year" if sort.startswith("-") else "start_year")
+def catalogue_rows(*, model: type[T]) -> QuerySet[T]:
+    """Every row of a catalogue, archived ones included: the rows of its list, whose table
+    (imo/reference/tables.py) filters, searches and sorts them. One query per page."""
+    return model._default_manager.all()
 
 
 def item_get(*, model: type[T], pk: int) -> T:

@@ -4,7 +4,6 @@ delete). The whole office reads them; editors change them; nothing in use is del
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -15,32 +14,16 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from imo.core.access import AppRequest, requires
-from imo.core.excel import write_xlsx, xlsx_response
-from imo.core.paging import paginate
 from imo.reference.catalogues import ACADEMIC_YEARS, ALL_CATALOGUES, GRADES, Catalogue
-from imo.reference.exports import ACADEMIC_YEAR_COLUMNS, GRADE_COLUMNS, ITEM_COLUMNS
-from imo.reference.forms import (
-    AcademicYearForm,
-    ItemFilterForm,
-    PositionForm,
-    StatusFilterForm,
-    SubjectForm,
-)
+from imo.reference.forms import AcademicYearForm, PositionForm, SubjectForm
 from imo.reference.models import AcademicYear, Grade
 from imo.reference.selectors import (
-    ACADEMIC_YEAR_SORTS,
-    GRADE_SORTS,
-    ITEM_SORTS,
-    STATUS_ACTIVE,
-    ItemFilters,
     academic_year_current,
-    academic_year_list,
     academic_year_next_start,
     catalogue_counts,
+    catalogue_rows,
     current_academic_year_start,
-    grade_list,
     item_get,
-    item_list,
 )
 from imo.reference.services import (
     academic_year_create,
@@ -50,6 +33,7 @@ from imo.reference.services import (
     item_unarchive,
     item_update,
 )
+from imo.reference.tables import ITEM_TABLES, AcademicYearTable, GradeTable, ItemTable
 
 ITEM_FORMS: dict[str, type[SubjectForm] | type[PositionForm]] = {
     "subjects": SubjectForm,
@@ -68,31 +52,24 @@ def _crumbs(catalogue: Catalogue | None = None, *tail: str) -> list[dict[str, st
     return crumbs
 
 
-def _sort(request: AppRequest, sorts: dict[str, str], default: str) -> str:
-    sort = request.GET.get("sort", default)
-    return sort if sort.lstrip("-") in sorts else default
+def _render_list(
+    request: AppRequest, table: ItemTable | GradeTable | AcademicYearTable, template: str, **extra: object
+) -> HttpResponse:
+    """The list page, or only its results when htmx asks (a filter, a sort or a page changed)."""
+    return table.render(
+        template,
+        {
+            "catalogue": table.catalogue,
+            "can_change": table.editable,
+            "breadcrumbs": _crumbs(None, table.catalogue.title),
+            **extra,
+        },
+    )
 
 
-def _status_filters(request: AppRequest) -> tuple[StatusFilterForm, ItemFilters]:
-    form = StatusFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    return form, ItemFilters(status=data.get("status") or STATUS_ACTIVE)
-
-
-def _item_filters(request: AppRequest) -> tuple[ItemFilterForm, ItemFilters, str]:
-    form = ItemFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = ItemFilters(query=data.get("q", ""), status=data.get("status") or STATUS_ACTIVE)
-    return form, filters, _sort(request, ITEM_SORTS, "name")
-
-
-def _list_context(request: AppRequest, catalogue: Catalogue, **extra: object) -> dict[str, object]:
-    return {
-        "catalogue": catalogue,
-        "can_change": request.user.has_perm(CHANGE),
-        "breadcrumbs": _crumbs(None, catalogue.title),
-        **extra,
-    }
+def _item_table(request: AppRequest, catalogue: Catalogue, *, editable: bool = False) -> ItemTable:
+    table_class = ITEM_TABLES[catalogue.key]
+    return table_class(request, queryset=catalogue_rows(model=catalogue.model), editable=editable)
 
 
 def _apply(request: AppRequest, action: Callable[[], object], success: str) -> None:
@@ -117,10 +94,6 @@ def _back(request: AppRequest, default: str) -> HttpResponse:
     return redirect(default)
 
 
-def _export_name(catalogue: Catalogue) -> str:
-    return f"{catalogue.title.lower()}_{dt.date.today():%d.%m.%Y}.xlsx"
-
-
 @requires(VIEW)
 def index(request: AppRequest) -> HttpResponse:
     counts = catalogue_counts()
@@ -141,20 +114,19 @@ def index(request: AppRequest) -> HttpResponse:
 
 @requires(VIEW)
 def item_list_view(request: AppRequest, catalogue: Catalogue) -> HttpResponse:
-    form, filters, sort = _item_filters(request)
-    page = paginate(request, item_list(model=catalogue.model, filters=filters, sort=sort))
-    context = _list_context(request, catalogue, form=form, page=page, sort=sort, default_sort="name")
-    # htmx updates only the results when a filter, a sort or a page changes.
-    template = "reference/item_list.html#results" if request.htmx else "reference/item_list.html"
-    return render(request, template, context)
+    can_change = request.user.has_perm(CHANGE)
+    return _render_list(
+        request,
+        _item_table(request, catalogue, editable=can_change),
+        "reference/item_list.html",
+        empty_action_url=reverse("reference:item_create", args=[catalogue.key]) if can_change else "",
+        empty_action_label=catalogue.new_label,
+    )
 
 
 @requires(VIEW)
 def item_export(request: AppRequest, catalogue: Catalogue) -> HttpResponse:
-    _, filters, sort = _item_filters(request)
-    rows = item_list(model=catalogue.model, filters=filters, sort=sort)
-    content = write_xlsx(ITEM_COLUMNS[catalogue.key], rows, sheet_name=catalogue.title)
-    return xlsx_response(content, _export_name(catalogue))
+    return _item_table(request, catalogue).export_response()
 
 
 @requires(CHANGE)
@@ -238,19 +210,13 @@ def item_delete_view(request: AppRequest, catalogue: Catalogue, pk: int) -> Http
 
 @requires(VIEW)
 def grade_list_view(request: AppRequest) -> HttpResponse:
-    form, filters = _status_filters(request)
-    sort = _sort(request, GRADE_SORTS, "number")
-    page = paginate(request, grade_list(filters=filters, sort=sort))
-    context = _list_context(request, GRADES, form=form, page=page, sort=sort, default_sort="number")
-    template = "reference/grade_list.html#results" if request.htmx else "reference/grade_list.html"
-    return render(request, template, context)
+    table = GradeTable(request, queryset=catalogue_rows(model=Grade), editable=request.user.has_perm(CHANGE))
+    return _render_list(request, table, "reference/grade_list.html")
 
 
 @requires(VIEW)
 def grade_export(request: AppRequest) -> HttpResponse:
-    _, filters = _status_filters(request)
-    rows = grade_list(filters=filters, sort=_sort(request, GRADE_SORTS, "number"))
-    return xlsx_response(write_xlsx(GRADE_COLUMNS, rows, sheet_name="Классы"), _export_name(GRADES))
+    return GradeTable(request, queryset=catalogue_rows(model=Grade)).export_response()
 
 
 @requires(CHANGE)
@@ -272,34 +238,23 @@ def grade_unarchive_view(request: AppRequest, pk: int) -> HttpResponse:
 
 @requires(VIEW)
 def academic_year_list_view(request: AppRequest) -> HttpResponse:
-    form, filters = _status_filters(request)
-    sort = _sort(request, ACADEMIC_YEAR_SORTS, "-start_year")
-    page = paginate(request, academic_year_list(filters=filters, sort=sort))
+    can_change = request.user.has_perm(CHANGE)
+    table = AcademicYearTable(request, queryset=catalogue_rows(model=AcademicYear), editable=can_change)
     next_start = academic_year_next_start()
-    context = _list_context(
+    return _render_list(
         request,
-        ACADEMIC_YEARS,
-        form=form,
-        page=page,
-        sort=sort,
-        default_sort="-start_year",
-        current_start=current_academic_year_start(),
+        table,
+        "reference/academic_year_list.html",
         next_start=next_start,
         next_name=f"{next_start}/{next_start + 1}",
+        empty_action_url=reverse("reference:academic_year_create") if can_change else "",
+        empty_action_label="Добавить учебный год",
     )
-    template = (
-        "reference/academic_year_list.html#results" if request.htmx else "reference/academic_year_list.html"
-    )
-    return render(request, template, context)
 
 
 @requires(VIEW)
 def academic_year_export(request: AppRequest) -> HttpResponse:
-    _, filters = _status_filters(request)
-    rows = academic_year_list(filters=filters, sort=_sort(request, ACADEMIC_YEAR_SORTS, "-start_year"))
-    return xlsx_response(
-        write_xlsx(ACADEMIC_YEAR_COLUMNS, rows, sheet_name="Учебные годы"), _export_name(ACADEMIC_YEARS)
-    )
+    return AcademicYearTable(request, queryset=catalogue_rows(model=AcademicYear)).export_response()
 
 
 @requires(CHANGE)
