@@ -35,7 +35,8 @@ def _diff(old: Model | None, new: Model, fields: list[Any], masked: set[str]) ->
 
     changes: dict[str, list[str]] = {}
     for field in fields:
-        after = _text(field, new)
+        value = getattr(new, field.attname)
+        after = value if type(value) is str else _text(field, new)  # inlined for the common case
         before = "None" if old is None else _text(field, old)
         if before != after:
             if field.name in masked:
