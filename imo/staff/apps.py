@@ -9,6 +9,7 @@ class StaffConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from imo.core.navigation import Direction, NavItem, register
         from imo.staff import rules  # noqa: F401  (registers the permissions)
         from imo.staff.models import Award, Consent, EducationRecord, Educator, Employment
 
@@ -18,3 +19,17 @@ class StaffConfig(AppConfig):
         auditlog.register(Award, exclude_fields=["created_at", "updated_at"])
         auditlog.register(Employment, exclude_fields=["created_at", "updated_at"], m2m_fields={"subjects"})
         auditlog.register(Consent, exclude_fields=["created_at", "updated_at"])
+        # Links whose page does not exist (yet) or that the user may not open are not shown.
+        analytics, administration = Direction.ANALYTICS, Direction.ADMINISTRATION
+        register(
+            NavItem(analytics, "Педагогические работники", "staff:list", "staff.view_educator_list", 10),
+            NavItem(
+                analytics, "Кадровый состав: статистика", "staff:statistics", "staff.view_statistics", 11
+            ),
+            NavItem(analytics, "Изменения от педагогов", "staff:proposals", "staff.decide_proposals", 12),
+            NavItem(analytics, "Моя карточка педагога", "staff:me", "staff.view_own_record", 13),
+            NavItem(
+                administration, "Возможные дубли педагогов", "staff:duplicates", "staff.merge_educators", 40
+            ),
+            NavItem(administration, "Журнал доступа к ПДн", "staff:access_log", "staff.view_access_log", 41),
+        )

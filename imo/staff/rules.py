@@ -29,6 +29,7 @@ is_office_member = _role("staff_is_office_member", frozenset(OFFICE_ROLES))
 is_office_editor = _role("staff_is_office_editor", frozenset(OFFICE_EDITOR_ROLES))
 is_office_manager = _role("staff_is_office_manager", frozenset(USER_MANAGER_ROLES))
 is_school_admin = _role("staff_is_school_admin", frozenset({Role.SCHOOL_ADMIN}))
+is_teacher = _role("staff_is_teacher", frozenset({Role.TEACHER}))
 
 
 @rules.predicate
@@ -66,6 +67,11 @@ rules.add_perm("staff.view_personal_data", is_superuser | office_sees | own_scho
 rules.add_perm("staff.view_history", is_superuser | office_sees | (is_school_admin & own_school))
 rules.add_perm("staff.propose_change", own_record)
 rules.add_perm("staff.decide_proposal", edits_educator)
+# The queue of proposals (without an object): school admins and office editors.
+rules.add_perm("staff.decide_proposals", is_superuser | is_office_editor | is_school_admin)
+rules.add_perm("staff.view_own_record", is_teacher)
+# The personal-data access log: the head and the technical admin of the office.
+rules.add_perm("staff.view_access_log", is_superuser | is_office_manager)
 rules.add_perm("staff.merge_educators", is_superuser | is_office_editor)
 rules.add_perm("staff.erase_educator", is_superuser | (is_office_manager & office_edits))
 rules.add_perm("staff.subject_access_export", is_superuser | (is_office_editor & office_edits))
