@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -226,19 +226,8 @@ def _changes(entry: LogEntry, names: dict[tuple[type, Any], str]) -> tuple[Field
 
 
 def describe_entries(entries: Iterable[LogEntry]) -> list[LogRow]:
-    """Rows for a page of entries (fetched with select_related("actor", "content_type"))."""
+    """Rows for a page of entries, or a chunk of an export (fetched with select_related("actor",
+    "content_type")); the log's table reads its rows through this (imo.core.batches)."""
     entries = list(entries)
     names = _related_names(entries)
     return [LogRow(entry, _changes(entry, names)) for entry in entries]
-
-
-def describe_in_batches(entries: Iterable[LogEntry], batch_size: int = 2000) -> Iterator[LogRow]:
-    """The same for an export of any length: related names are looked up once per batch."""
-    batch: list[LogEntry] = []
-    for entry in entries:
-        batch.append(entry)
-        if len(batch) >= batch_size:
-            yield from describe_entries(batch)
-            batch = []
-    if batch:
-        yield from describe_entries(batch)

@@ -10,7 +10,6 @@ deleted object can no longer be looked up to find where it was.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -38,21 +37,6 @@ FILTER_ACTIONS: tuple[tuple[int, str], ...] = tuple(
     (action, ACTION_LABELS[action])
     for action in (LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntry.Action.DELETE)
 )
-
-
-@dataclass(frozen=True)
-class LogFilters:
-    actor_id: int | None = None
-    model: str = ""  # "app_label.model_name" of an audited model
-    action: int | None = None
-    date_from: dt.date | None = None  # inclusive, a day in the project's time zone
-    date_to: dt.date | None = None  # inclusive
-    query: str = ""  # words looked for in the object's name, case and ё folded
-    object_pk: str = ""  # one object's history (with `model`)
-
-
-SORTS = {"time": "timestamp"}
-DEFAULT_SORT = "-time"
 
 
 def may_view_log(user: Any) -> bool:
@@ -177,38 +161,48 @@ def _start_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
 
 
-def log_entries_visible_to(*, user: Any, filters: LogFilters, sort: str = DEFAULT_SORT) -> QuerySet[LogEntry]:
-    """Log entries the user may see, filtered, newest first. One query whatever the size of the log."""
+def log_entries_visible_to(*, user: Any) -> QuerySet[LogEntry]:
+    """Log entries the user may see (the rows of the log's table, which filters and sorts them), with
+    who made them and their type. One query per page whatever the size of the log."""
     if not may_view_log(user):
         return LogEntry.objects.none()
-    queryset = LogEntry.objects.select_related("actor", "content_type")
-    if filters.actor_id:
-        queryset = queryset.filter(actor_id=filters.actor_id)
-    if filters.model:
-        model = _model_for(filters.model)
-        if model is None:
-            return LogEntry.objects.none()
-        queryset = queryset.filter(content_type=ContentType.objects.get_for_model(model))
-        if filters.object_pk:
-            queryset = queryset.filter(object_pk=filters.object_pk)
-    if filters.action is not None:
-        queryset = queryset.filter(action=filters.action)
-    if filters.date_from:
-        queryset = queryset.filter(timestamp__gte=_start_of_day(filters.date_from))
-    if filters.date_to:
-        queryset = queryset.filter(timestamp__lt=_start_of_day(filters.date_to + dt.timedelta(days=1)))
-    for word in fold(filters.query).split():
-        queryset = queryset.filter(FoldedContains(F("object_repr"), word))
-    if sort.lstrip("-") not in SORTS:
-        sort = DEFAULT_SORT
-    if sort.startswith("-"):
-        return queryset.order_by("-timestamp", "-pk")
-    return queryset.order_by("timestamp", "pk")
+    return LogEntry.objects.select_related("actor", "content_type")
+
+
+def log_entries_of_model(
+    entries: QuerySet[LogEntry], *, model: str, object_pk: str = ""
+) -> QuerySet[LogEntry]:
+    """Entries about one audited model ("app_label.model_name"), or one object of it; none for a
+    label that is not an audited model."""
+    model_class = _model_for(model)
+    if model_class is None:
+        return entries.none()
+    entries = entries.filter(content_type=ContentType.objects.get_for_model(model_class))
+    return entries.filter(object_pk=object_pk) if object_pk else entries
+
+
+def log_entries_between(
+    entries: QuerySet[LogEntry], *, start: dt.date | None, end: dt.date | None
+) -> QuerySet[LogEntry]:
+    """Entries made from `start` to `end`, both inclusive, as days in the project's time zone. The bounds
+    are moments, so the index on the time is used (no per-row date conversion)."""
+    if start:
+        entries = entries.filter(timestamp__gte=_start_of_day(start))
+    if end:
+        entries = entries.filter(timestamp__lt=_start_of_day(end + dt.timedelta(days=1)))
+    return entries
+
+
+def log_entries_mentioning(entries: QuerySet[LogEntry], *, query: str) -> QuerySet[LogEntry]:
+    """Entries whose object's name holds every word of `query`, case and ё folded."""
+    for word in fold(query).split():
+        entries = entries.filter(FoldedContains(F("object_repr"), word))
+    return entries
 
 
 def log_entry_get_for(*, user: Any, pk: int) -> LogEntry:
     """One entry the user may see, else 404."""
-    entry = log_entries_visible_to(user=user, filters=LogFilters()).filter(pk=pk).first()
+    entry = log_entries_visible_to(user=user).filter(pk=pk).first()
     if entry is None:
         raise Http404("Запись журнала не найдена.")
     return entry
@@ -216,12 +210,7 @@ def log_entry_get_for(*, user: Any, pk: int) -> LogEntry:
 
 def actors_in_log(*, user: Any) -> QuerySet[Any]:
     """The users who made at least one change in the log the user sees, for the filter's choices."""
-    actor_ids = (
-        log_entries_visible_to(user=user, filters=LogFilters())
-        .filter(actor__isnull=False)
-        .order_by()
-        .values("actor_id")
-    )
+    actor_ids = log_entries_visible_to(user=user).filter(actor__isnull=False).order_by().values("actor_id")
     return (
         get_user_model()
         .objects.filter(pk__in=actor_ids)
