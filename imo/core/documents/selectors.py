@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,37 +59,17 @@ def numbering_prefix(code: str) -> str:
 
 
 def issued_documents_visible_to(*, user: Any) -> QuerySet[IssuedDocument]:
+    """The register as the user may see it (the rows of its table, which filters and sorts them)."""
     return hooks.scope_filter()(user, IssuedDocument.objects.all())
 
 
-@dataclass(frozen=True)
-class RegisterFilters:
-    kind: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    issued_by_id: int | None = None
-    query: str = ""  # the number or part of the title
-    organization_id: int | None = None
-
-
-def issued_document_list(*, user: Any, filters: RegisterFilters) -> QuerySet[IssuedDocument]:
-    """The register as the user may see it, newest first. One query whatever its size."""
-    queryset = issued_documents_visible_to(user=user)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.date_from:
-        queryset = queryset.filter(issued_on__gte=filters.date_from)
-    if filters.date_to:
-        queryset = queryset.filter(issued_on__lte=filters.date_to)
-    if filters.issued_by_id:
-        queryset = queryset.filter(issued_by_id=filters.issued_by_id)
-    if filters.organization_id:
-        queryset = queryset.filter(organization_id=filters.organization_id)
-    query = collapse_spaces(filters.query)
-    if query:
-        # Numbers are digits, "/" and an optional prefix, usually in capitals; SQLite folds only ASCII.
-        queryset = queryset.filter(Q(number__contains=query) | Q(number__contains=query.upper()))
-    return queryset.order_by("-issued_at", "-pk")
+def issued_documents_numbered(documents: QuerySet[IssuedDocument], *, query: str) -> QuerySet[IssuedDocument]:
+    """Documents whose number holds `query` (the register's «Номер» filter)."""
+    query = collapse_spaces(query)
+    if not query:
+        return documents
+    # Numbers are digits, "/" and an optional prefix, usually in capitals; SQLite folds only ASCII.
+    return documents.filter(Q(number__contains=query) | Q(number__contains=query.upper()))
 
 
 def issued_document_get_for(*, user: Any, pk: int) -> IssuedDocument:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -16,22 +15,19 @@ from django.views.decorators.http import require_POST
 
 from imo.core.access import AppRequest, requires
 from imo.core.documents.downloads import attachment
-from imo.core.documents.forms import NumberingForm, RegisterFilterForm, TemplateUploadForm
-from imo.core.documents.models import CONTENT_TYPES, IssuedDocument
+from imo.core.documents.forms import NumberingForm, TemplateUploadForm
+from imo.core.documents.models import CONTENT_TYPES
 from imo.core.documents.permissions import MANAGE_TEMPLATES, VIEW_REGISTER
 from imo.core.documents.registry import Format, get_kind_or_404
 from imo.core.documents.rendering import DocumentError, render_docx_with, render_pdf
 from imo.core.documents.selectors import (
-    RegisterFilters,
     active_template,
     issued_document_get_for,
-    issued_document_list,
-    issuers_visible_to,
+    issued_documents_visible_to,
     numbering_prefix,
     template_overview,
     template_version_get,
     template_versions,
-    with_organization_names,
 )
 from imo.core.documents.services import (
     common_context,
@@ -40,9 +36,8 @@ from imo.core.documents.services import (
     template_revert,
     template_upload,
 )
+from imo.core.documents.tables import RegisterTable
 from imo.core.documents.validation import max_template_bytes, too_large_message
-from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
-from imo.core.paging import paginate
 
 REGISTER_CRUMB = {"label": "Реестр выданных документов"}
 TEMPLATES_CRUMB = {"label": "Шаблоны документов"}
@@ -60,56 +55,18 @@ def _read(field: FieldFile) -> bytes:
 # --- the register -------------------------------------------------------------------------------------
 
 
-def _register_filters(request: AppRequest) -> tuple[RegisterFilterForm, RegisterFilters]:
-    form = RegisterFilterForm(request.GET or None, issuers=issuers_visible_to(user=request.user))
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = RegisterFilters(
-        kind=data.get("kind", ""),
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-        issued_by_id=data.get("issued_by"),
-        query=data.get("q", ""),
-    )
-    return form, filters
+def _register_table(request: AppRequest) -> RegisterTable:
+    return RegisterTable(request, queryset=issued_documents_visible_to(user=request.user))
 
 
 @requires(VIEW_REGISTER)
 def register_list(request: AppRequest) -> HttpResponse:
-    form, filters = _register_filters(request)
-    page = paginate(request, issued_document_list(user=request.user, filters=filters))
-    page.object_list = with_organization_names(page.object_list)
-    context = {"form": form, "page": page, "breadcrumbs": [REGISTER_CRUMB]}
-    template = "documents/register_list.html#results" if request.htmx else "documents/register_list.html"
-    return render(request, template, context)
-
-
-REGISTER_COLUMNS = (
-    ExportColumn("Номер", lambda d: d.number, 14),
-    ExportColumn("Дата выдачи", lambda d: d.issued_on, 13),
-    ExportColumn("Документ", lambda d: d.title, 50),
-    ExportColumn("Формат", lambda d: d.get_format_display(), 9),
-    ExportColumn("Кто выдал", lambda d: d.issued_by_name, 32),
-    ExportColumn("Организация", lambda d: getattr(d, "organization_name", ""), 36),
-    ExportColumn("Имя файла", lambda d: d.file_name, 50),
-)
-
-
-def _with_names_in_chunks(rows: Iterator[IssuedDocument], size: int = 2000) -> Iterator[IssuedDocument]:
-    chunk: list[IssuedDocument] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield from with_organization_names(chunk)
-            chunk = []
-    yield from with_organization_names(chunk)
+    return _register_table(request).render("documents/register_list.html", {"breadcrumbs": [REGISTER_CRUMB]})
 
 
 @requires(VIEW_REGISTER)
 def register_export(request: AppRequest) -> HttpResponse:
-    _, filters = _register_filters(request)
-    rows = issued_document_list(user=request.user, filters=filters).iterator(chunk_size=2000)
-    content = write_xlsx(REGISTER_COLUMNS, _with_names_in_chunks(rows), sheet_name="Реестр документов")
-    return xlsx_response(content, f"реестр_документов_{timezone.localdate():%d.%m.%Y}.xlsx")
+    return _register_table(request).export_response()
 
 
 @requires(VIEW_REGISTER)

@@ -187,3 +187,78 @@ def test_numbering_prefix_form(admin_client, letter_kind, superuser):
     assert _issue(superuser).number.startswith("ПИС-1/")
     response = admin_client.post(url, {"number_prefix": "<script>"})
     assert response.status_code == 400 and "Префикс" in response.content.decode()
+
+
+# --- the register as a data table (imo/core/documents/tables.py) -----------------------------------------
+
+
+def _sheet_rows(response):
+    assert response.status_code == 200
+    return list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+def test_the_register_export_keeps_its_columns_and_reads_names_once_per_chunk(
+    admin_client, letter_kind, superuser, monkeypatch
+):
+    from imo.core.documents import hooks
+
+    lookups: list[set[int]] = []
+
+    def names(ids):
+        lookups.append(set(ids))
+        return {7: "СОШ № 7"}
+
+    monkeypatch.setitem(hooks._hooks, "organization_names", names)
+    first = _issue(superuser, organization_id=7)
+    _issue(superuser, "pdf")
+    rows = _sheet_rows(admin_client.get(reverse("documents:register_export"), {"sort": "title"}))
+    assert rows[0] == (
+        "Номер",
+        "Дата выдачи",
+        "Документ",
+        "Формат",
+        "Кто выдал",
+        "Организация",
+        "Имя файла",
+    )
+    assert len(rows) == 3 and lookups == [{7}]
+    kept = next(row for row in rows[1:] if row[0] == first.number)
+    assert kept[3] == "DOCX" and kept[4] == "Админов Пётр" and kept[5] == "СОШ № 7"
+    assert kept[6] == first.file_name
+
+
+def test_the_register_filters_by_kind_and_keeps_it_in_the_export(admin_client, letter_kind, superuser):
+    from imo.core.documents.registry import registered_kinds
+
+    _issue(superuser)
+    other = next(kind.code for kind in registered_kinds() if kind.code != LETTER)
+    url = reverse("documents:register")
+    assert "Скачать DOCX" in admin_client.get(url, {"kind": LETTER}).content.decode()
+    assert "ничего не найдено" in admin_client.get(url, {"kind": other}).content.decode()
+    html = admin_client.get(url, {"kind": other}).content.decode()
+    assert f'href="/documents/export/?kind={other}"' in html
+    assert len(_sheet_rows(admin_client.get(reverse("documents:register_export"), {"kind": other}))) == 1
+
+
+def test_the_register_sorts_by_date_oldest_first_on_request(admin_client, letter_kind, superuser):
+    old, new = _issue(superuser), _issue(superuser)
+    IssuedDocument.objects.filter(pk=old.pk).update(issued_on=dt.date(2025, 12, 30))
+    content = admin_client.get(reverse("documents:register")).content.decode()
+    assert content.index(f">{new.number}<") < content.index(f">{old.number}<")
+    content = admin_client.get(reverse("documents:register"), {"sort": "issued_on"}).content.decode()
+    assert content.index(f">{old.number}<") < content.index(f">{new.number}<")
+    rows = _sheet_rows(admin_client.get(reverse("documents:register_export"), {"sort": "issued_on"}))
+    assert [row[0] for row in rows[1:]] == [old.number, new.number]
+
+
+def test_the_register_reports_bad_filters_in_russian(admin_client, letter_kind, superuser):
+    _issue(superuser)
+    response = admin_client.get(reverse("documents:register"), {"date_from": "32.13.2026", "kind": "x"})
+    content = response.content.decode()
+    assert response.status_code == 200 and "Не все условия применены" in content
+    assert "Введите дату в формате дд.мм.гггг." in content and "Скачать DOCX" in content
+
+
+def test_a_user_without_the_permission_gets_no_export(client, plain_user):
+    client.force_login(plain_user)
+    assert client.get(reverse("documents:register_export"), {"q": "1"}).status_code == 403
