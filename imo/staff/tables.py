@@ -1,0 +1,437 @@
+"""The educators list (imo.core.tables): filters in SQL for a chosen date, Russian order, masked personal
+data on screen, and an Excel export whose access to personal data is logged.
+
+Everything that depends on a date — current employment, age, experience, early-career — is computed for
+the date of the list («На дату», today unless chosen), never stored. Each row carries that date as the
+annotation `list_on` and its employments in force on it as `shown` (main first), read for the page's rows
+only: a page runs the same number of queries whatever the size of the district.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import DateField, F, Q, QuerySet, Value
+from django.db.models.expressions import OrderBy
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from imo.core.excel import write_xlsx, xlsx_response
+from imo.core.identifiers import format_snils
+from imo.core.tables import (
+    ChoiceFilter,
+    Column,
+    Filter,
+    MultiChoiceFilter,
+    SearchFilter,
+    Table,
+    label_order,
+    russian,
+)
+from imo.core.tables.table import EXPORT_CHUNK, Control
+from imo.orgs.selectors import ORGANIZATION_VIEWER_ROLES, educational_organizations_visible_to, scope_paths
+from imo.reference.models import Position, Subject
+from imo.reference.selectors import active_items
+from imo.staff.access_log import personal_data_access_log
+from imo.staff.display import mask_birth_date, mask_snils
+from imo.staff.experience import (
+    AGE_BANDS,
+    EXPERIENCE_BANDS,
+    format_length,
+    full_years,
+    is_early_career,
+    years_months,
+)
+from imo.staff.list_filters import (
+    ACTIVE,
+    LEFT,
+    MAIN,
+    NO,
+    PART_TIME,
+    YES,
+    OnDateFilter,
+    bands_q,
+    early_career_q,
+    education_q,
+    employment_q,
+    search_words,
+)
+from imo.staff.models import EducationRecord, Educator, Employment, PersonalDataAccess
+from imo.staff.selectors import employments_prefetch
+
+YES_NO = [(YES, "да"), (NO, "нет")]
+# The filter bar: the first row is always shown; the rest open under «Ещё фильтры».
+MAIN_FILTERS = ("q", "on", "organization", "position", "subject", "status")
+
+
+class _Reversed(F):
+    """Order a start date the other way round: the oldest person (the earliest birth date) has the
+    greatest age, the longest experience the earliest start."""
+
+    def asc(self, **kwargs: Any) -> OrderBy:
+        return super().desc(**kwargs)
+
+    def desc(self, **kwargs: Any) -> OrderBy:
+        return super().asc(**kwargs)
+
+
+def _by_length(field: str) -> _Reversed:
+    return _Reversed(field)
+
+
+# --- cells ---------------------------------------------------------------------------------------
+
+
+def _shown(educator: Educator) -> list[Employment]:
+    return list(getattr(educator, "shown", ()))
+
+
+def _workplace_text(employment: Employment) -> str:
+    name = str(employment.organization)
+    return name if employment.is_main else f"{name} (совм.)"
+
+
+def _workplaces_html(educator: Educator) -> SafeString:
+    return format_html_join(
+        "",
+        "<div>{}{}</div>",
+        (
+            (
+                employment.organization,
+                SafeString("")
+                if employment.is_main
+                else format_html(
+                    ' <abbr class="small text-body-secondary" title="{}">{}</abbr>',
+                    "совместительство",
+                    "совм.",
+                ),
+            )
+            for employment in _shown(educator)
+        ),
+    )
+
+
+def _workplaces_export(educator: Educator) -> str:
+    return "; ".join(_workplace_text(employment) for employment in _shown(educator))
+
+
+def _positions(educator: Educator) -> str:
+    names = dict.fromkeys(str(employment.position) for employment in _shown(educator))
+    return "; ".join(names)
+
+
+def _subjects(educator: Educator) -> str:
+    names = dict.fromkeys(
+        str(subject) for employment in _shown(educator) for subject in employment.subjects.all()
+    )
+    return ", ".join(names)
+
+
+def _on(educator: Educator) -> dt.date:
+    on = getattr(educator, "list_on", None)
+    return on if isinstance(on, dt.date) else timezone.localdate()
+
+
+def _age(educator: Educator) -> int | None:
+    return full_years(educator.birth_date, _on(educator))
+
+
+def _experience(educator: Educator) -> str:
+    if educator.teaching_experience_start is None:
+        return ""
+    return format_length(years_months(educator.teaching_experience_start, _on(educator)))
+
+
+def _is_early_career(educator: Educator) -> bool:
+    return is_early_career(educator.teaching_experience_start, _on(educator))
+
+
+def _early_career_badge(educator: Educator) -> SafeString:
+    if not _is_early_career(educator):
+        return SafeString("")
+    return format_html('<span class="badge text-bg-info">{}</span>', "молодой специалист")
+
+
+# --- filter choices ------------------------------------------------------------------------------
+
+
+def _organizations(table: Table) -> list[tuple[int, str]]:
+    rows = (
+        educational_organizations_visible_to(user=table.user)
+        .select_related(None)
+        .order_by(russian("short_name"), "pk")
+        .values_list("pk", "short_name")
+    )
+    return list(rows)
+
+
+def _positions_choices(table: Table) -> list[tuple[int, str]]:
+    return list(active_items(Position).values_list("pk", "name"))
+
+
+def _subjects_choices(table: Table) -> list[tuple[int, str]]:
+    return list(active_items(Subject).values_list("pk", "name"))
+
+
+class _OrganizationFilter(MultiChoiceFilter):
+    """Shown when there is a choice: a school admin sees one school and no such filter."""
+
+    def shown(self, table: Table) -> bool:
+        return len(self.choices(table)) > 1
+
+
+class EducatorTable(Table):
+    """The educators the user sees (educators_visible_to), for the date of the list."""
+
+    columns = [
+        Column(
+            "name",
+            "ФИО",
+            display=lambda educator: educator.full_name,
+            link=Educator.get_absolute_url,
+            sort=russian,
+            sort_fields=("last_name", "first_name", "patronymic"),
+            hideable=False,
+            width=36,
+        ),
+        Column("workplace", "Место работы", display=_workplaces_html, export=_workplaces_export, width=40),
+        Column("position", "Должность", display=_positions, width=28),
+        Column("subjects", "Предметы", display=_subjects, classes="d-none d-md-table-cell", width=30),
+        Column("sex", "Пол", sort=label_order(Educator.Sex.choices), visible=False, width=10),
+        # On screen СНИЛС and birth date are masked for everyone; the Excel file (a logged access to
+        # personal data) holds them in full: every row a user sees is one whose personal data they may
+        # see (staff.view_personal_data holds on each of educators_visible_to; tested).
+        Column(
+            "birth_date",
+            "Дата рождения",
+            display=lambda educator: mask_birth_date(educator.birth_date),
+            export=lambda educator: educator.birth_date,
+            sort=True,
+            visible=False,
+            width=14,
+        ),
+        Column(
+            "snils",
+            "СНИЛС",
+            display=lambda educator: mask_snils(educator.snils),
+            export=lambda educator: format_snils(educator.snils),
+            visible=False,
+            width=16,
+        ),
+        Column("age", "Возраст", display=_age, sort=_by_length, sort_fields=("birth_date",), width=10),
+        Column(
+            "experience",
+            "Пед. стаж",
+            export_label="Педагогический стаж",
+            display=_experience,
+            sort=_by_length,
+            sort_fields=("teaching_experience_start",),
+            width=18,
+        ),
+        Column(
+            "early_career",
+            "Молодой специалист",
+            display=_early_career_badge,
+            export=lambda educator: "да" if _is_early_career(educator) else "",
+            width=14,
+        ),
+    ]
+    filters = [
+        SearchFilter("q", "Поиск", placeholder="ФИО или СНИЛС", method="search"),
+        OnDateFilter("on", "На дату"),
+        _OrganizationFilter(
+            "organization", "Организация", choices=_organizations, coerce=int, method="employment_filter"
+        ),
+        MultiChoiceFilter(
+            "position", "Должность", choices=_positions_choices, coerce=int, method="employment_filter"
+        ),
+        MultiChoiceFilter(
+            "subject", "Предмет", choices=_subjects_choices, coerce=int, method="employment_filter"
+        ),
+        ChoiceFilter(
+            "status",
+            "Работают",
+            choices=[(ACTIVE, "работают на дату"), (LEFT, "не работают на дату")],
+            default=ACTIVE,
+            all_label="все в базе",
+            method="employment_filter",
+        ),
+        ChoiceFilter(
+            "kind",
+            "Место работы",
+            choices=[(MAIN, "основное"), (PART_TIME, "совместительство")],
+            method="employment_filter",
+        ),
+        ChoiceFilter("sex", "Пол", choices=Educator.Sex.choices),
+        MultiChoiceFilter(
+            "age", "Возраст", choices=[(band.key, band.label) for band in AGE_BANDS], method="by_age"
+        ),
+        MultiChoiceFilter(
+            "experience",
+            "Пед. стаж",
+            choices=[(band.key, band.label) for band in EXPERIENCE_BANDS],
+            method="by_experience",
+        ),
+        ChoiceFilter(
+            "early",
+            "Молодые специалисты",
+            choices=[(YES, "только молодые специалисты"), (NO, "без молодых специалистов")],
+            method="by_early_career",
+        ),
+        MultiChoiceFilter(
+            "education", "Образование", choices=EducationRecord.Level.choices, method="education_filter"
+        ),
+        ChoiceFilter("pedagogical", "Педагогическое образование", choices=YES_NO, method="education_filter"),
+    ]
+    default_sort = "name"
+    noun = "педагог,педагога,педагогов"
+    caption = "Педагогические работники"
+    export_url_name = "staff:export"
+    export_filename = "педагоги"
+    sheet_name = "Педагоги"
+    empty_text = "Педагогов пока нет. Добавьте их по одному или загрузите список из Excel."
+    empty_filtered_text = "Педагогов не найдено. Измените фильтры или сбросьте их."
+
+    def __init__(self, request: HttpRequest, *, queryset: QuerySet[Any]) -> None:
+        super().__init__(request, queryset=queryset)
+        on = self.values.get("on")
+        self.on: dt.date = on if isinstance(on, dt.date) else timezone.localdate()
+
+    # --- the rows -------------------------------------------------------------------------------
+
+    def employment_scope(self) -> Q | None:
+        """Employments in the user's organisations (None: all, for a superuser)."""
+        if getattr(self.user, "is_superuser", False):
+            return None
+        condition = Q(pk__in=[])
+        for path in scope_paths(self.user, ORGANIZATION_VIEWER_ROLES):
+            condition |= Q(organization__path__startswith=path)
+        return condition
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """The other filters narrow the rows one by one; the employment ones and the education ones
+        are each combined into one condition here (see employment_q, education_q)."""
+        values = self.values
+        queryset = (
+            super()
+            .get_queryset()
+            .filter(
+                employment_q(
+                    on=self.on,
+                    scope=self.employment_scope(),
+                    status=values.get("status"),
+                    organizations=values.get("organization"),
+                    positions=values.get("position"),
+                    subjects=values.get("subject"),
+                    kind=values.get("kind"),
+                )
+            )
+        )
+        if values.get("education") or values.get("pedagogical"):
+            queryset = queryset.filter(
+                education_q(levels=values.get("education"), pedagogical=values.get("pedagogical"))
+            )
+        return queryset.annotate(list_on=Value(self.on, output_field=DateField())).prefetch_related(
+            employments_prefetch(self.on)
+        )
+
+    def search(self, queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+        for word in search_words(value):
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def employment_filter(self, queryset: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        return queryset  # combined in get_queryset
+
+    def education_filter(self, queryset: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        return queryset  # combined in get_queryset
+
+    def by_age(self, queryset: QuerySet[Any], keys: Any) -> QuerySet[Any]:
+        return queryset.filter(bands_q("birth_date", AGE_BANDS, keys, self.on))
+
+    def by_experience(self, queryset: QuerySet[Any], keys: Any) -> QuerySet[Any]:
+        return queryset.filter(bands_q("teaching_experience_start", EXPERIENCE_BANDS, keys, self.on))
+
+    def by_early_career(self, queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
+        early = early_career_q(self.on)
+        return queryset.filter(early if value == YES else ~early)
+
+    # --- the page -------------------------------------------------------------------------------
+
+    @property
+    def reset_url(self) -> str:
+        """The list with no filters; the date, the order, the page size and the columns stay."""
+        params = QueryDict(self.query(), mutable=True)
+        for item in self.active_filters:
+            if isinstance(item, OnDateFilter):
+                continue
+            for key, _ in item.params(self.values[item.name]):
+                params.pop(key, None)
+        query = params.urlencode()
+        return f"{self.request.path}?{query}" if query else self.request.path
+
+    @property
+    def main_controls(self) -> list[Control]:
+        return [control for control in self.controls if control.filter.name in MAIN_FILTERS]
+
+    @property
+    def more_controls(self) -> list[Control]:
+        return [control for control in self.controls if control.filter.name not in MAIN_FILTERS]
+
+    @property
+    def more_filtered(self) -> bool:
+        """Whether a filter under «Ещё фильтры» narrows the list (the block then opens by itself)."""
+        return any(
+            item.is_narrowing(self.values[item.name])
+            for item in self.active_filters
+            if item.name not in MAIN_FILTERS
+        )
+
+    # --- Excel ----------------------------------------------------------------------------------
+
+    def describe(self) -> str:
+        """The filters in words, for the access log: «на 01.09.2026; Организация: СОШ № 1; …»."""
+        parts = [f"на {self.on:%d.%m.%Y}"]
+        for item in self.active_filters:
+            value = self.values[item.name]
+            if value is None or isinstance(item, OnDateFilter):
+                continue
+            parts.append(f"{item.label}: {_describe_value(item, value, self)}")
+        return "; ".join(parts)
+
+    def export_queryset(self) -> QuerySet[Any]:
+        # The search and duplicate keys and the timestamps are not exported: not read.
+        return super().export_queryset().defer("search_text", "name_key", "created_at", "updated_at")
+
+    def export_response(self) -> HttpResponse:
+        """Every filtered row with the visible columns, read in chunks; the ids of the rows written are
+        collected on the way, and the export is logged as an access to those records' personal data."""
+        ids: list[int] = []
+
+        def rows() -> Iterator[Educator]:
+            for educator in self.export_queryset().iterator(chunk_size=EXPORT_CHUNK):
+                ids.append(educator.pk)
+                yield educator
+
+        content = write_xlsx(self.export_columns(), rows(), sheet_name=self.sheet_name)
+        personal_data_access_log(
+            user=self.user,
+            action=PersonalDataAccess.Action.EXPORT,
+            educator_ids=ids,
+            what=f"Список педагогов: {self.describe()}",
+        )
+        return xlsx_response(content, f"{self.export_filename}_{timezone.localdate():%d.%m.%Y}.xlsx")
+
+
+def _describe_value(item: Filter, value: Any, table: Table) -> str:
+    if isinstance(item, MultiChoiceFilter):
+        return item.summary(value, table)
+    if isinstance(item, ChoiceFilter):
+        return str(dict(item.choices(table)).get(value, value))
+    if isinstance(item, SearchFilter):
+        return f"«{value}»"
+    return str(value)
