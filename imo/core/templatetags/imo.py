@@ -1,4 +1,6 @@
-"""Template helpers shared by every page: pagination, sortable column headers, Russian plurals."""
+"""Template helpers shared by every page: pagination, Russian plurals, links that change the query.
+
+List pages with filters and sorting use the data table component (imo.core.tables) instead."""
 
 from __future__ import annotations
 
@@ -6,10 +8,6 @@ from typing import Any
 
 from django import template
 from django.core.paginator import Page
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
-
-from imo.core.paging import PAGE_SIZES
 
 register = template.Library()
 
@@ -25,29 +23,6 @@ def pagination(context: dict[str, Any], page: Page) -> dict[str, Any]:
         "ellipsis": page.paginator.ELLIPSIS,
         "query": params.urlencode(),
     }
-
-
-@register.simple_tag(takes_context=True)
-def sort_link(context: dict[str, Any], key: str, label: str) -> SafeString:
-    """A column header that sorts by `key`, toggling the direction, announced to screen readers."""
-    request = context["request"]
-    current = request.GET.get("sort", context.get("default_sort", ""))
-    params = request.GET.copy()
-    params.pop("page", None)
-    ascending_now = current == key
-    params["sort"] = f"-{key}" if ascending_now else key
-    arrow = ""
-    state = ""
-    if current.lstrip("-") == key:
-        arrow = " ▲" if ascending_now else " ▼"
-        state = " (по возрастанию)" if ascending_now else " (по убыванию)"
-    return format_html(
-        '<a href="?{}">{}<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span></a>',
-        params.urlencode(),
-        label,
-        arrow,
-        state,
-    )
 
 
 @register.filter
@@ -76,17 +51,3 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
         else:
             params[key] = value
     return str(params.urlencode())
-
-
-@register.inclusion_tag("components/list_summary.html", takes_context=True)
-def list_summary(
-    context: dict[str, Any], page: Page, export_url: str = "", forms: str = "запись,записи,записей"
-) -> dict[str, Any]:
-    """Found count (with the Russian plural of `forms`), page-size choice and the Excel link of a list."""
-    return {
-        "request": context["request"],
-        "page": page,
-        "export_url": export_url,
-        "forms": forms,
-        "page_sizes": PAGE_SIZES,
-    }
