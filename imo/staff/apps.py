@@ -12,6 +12,7 @@ class StaffConfig(AppConfig):
         from imo.core.navigation import Direction, NavItem, register
         from imo.staff import rules  # noqa: F401  (registers the permissions)
         from imo.staff.models import Award, Consent, EducationRecord, Educator, Employment
+        from imo.staff.sections import BUILTIN_SECTIONS  # noqa: F401  (registers the built-in profile sections)
         from imo.staff.views import proposals  # noqa: F401  (registers its profile section)
 
         excluded = ["search_text", "name_key", "created_at", "updated_at"]
