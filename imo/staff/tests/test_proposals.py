@@ -256,7 +256,10 @@ def test_accepting_an_added_award_creates_it(client, district, people):
         values={"kind": "regional", "title": "Почётная грамота", "awarded_on": dt.date(2024, 3, 8)},
         by=district.user("teacher_a"),
     )
-    assert _decide(_as(client, district, "school_admin_a"), proposal, "accept").status_code == 302
+    client = _as(client, district, "school_admin_a")
+    page = client.get(reverse("staff:proposal_detail", args=[proposal.pk])).content.decode()
+    assert "Предложено добавить" in page and "08.03.2024" in page and "региональная" in page
+    assert _decide(client, proposal, "accept").status_code == 302
     award = people["a"].awards.get(title="Почётная грамота")
     assert award.awarded_on == dt.date(2024, 3, 8)
     proposal.refresh_from_db()
@@ -284,6 +287,8 @@ def test_accepting_a_change_and_a_removal_of_education(client, district, people)
         target=people["award"],
         by=district.user("teacher_a"),
     )
+    page = client.get(reverse("staff:proposal_detail", args=[removal.pk])).content.decode()
+    assert "предложено удалить" in page and "Грамота управления образования" in page and "01.05.2020" in page
     assert _decide(client, removal, "accept").status_code == 302
     assert not Award.objects.filter(pk=people["award"].pk).exists()
 
