@@ -38,10 +38,10 @@ class _CompletingIterable(ModelIterable):
             yield from type(self).complete(batch)
 
 
-def completed_in_batches(queryset: QuerySet[M], complete: Complete) -> QuerySet[M]:
+def completed_in_batches(queryset: QuerySet[M], complete: Complete) -> QuerySet[Any]:
     """A copy of `queryset` whose rows come out as `complete(batch)` gives them: `complete` takes a list
-    of model instances and returns the rows to show (the same objects with attributes set, or new ones).
-    Filters and ordering applied to the copy keep the completion."""
+    of model instances and returns the rows to show (the same objects with attributes set, or new ones,
+    hence `QuerySet[Any]`). Filters and ordering applied to the copy keep the completion."""
     clone = queryset.all()
     clone._iterable_class = type(
         "CompletingIterable", (_CompletingIterable,), {"complete": staticmethod(complete)}
