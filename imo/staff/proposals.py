@@ -271,11 +271,6 @@ def _decidable_condition(user: Any) -> Q | None:
     return condition
 
 
-def may_decide_some(user: Any) -> bool:
-    """The user decides proposals for someone (a school admin, an office editor): they get the queue."""
-    return _decidable_condition(user) is not None
-
-
 def proposals_decidable_by(user: Any) -> QuerySet[ChangeProposal]:
     """Proposals (any state) of the educators whose proposals the user may decide."""
     condition = _decidable_condition(user)

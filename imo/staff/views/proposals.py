@@ -22,7 +22,6 @@ from imo.staff.proposals import (
     Section,
     Status,
     change_rows,
-    may_decide_some,
     proposal_accept,
     proposal_create,
     proposal_reject,
@@ -146,7 +145,7 @@ def propose(request: AppRequest, pk: int, section: str) -> HttpResponse:
 @login_only
 def proposal_list(request: AppRequest) -> HttpResponse:
     """The decider's queue (pending, or decided ones on request); a teacher sees their own proposals."""
-    deciding = may_decide_some(request.user)
+    deciding = request.user.has_perm("staff.decide_proposals")
     own = None if deciding else educator_of_user(request.user)
     if not deciding and (own is None or not request.user.has_perm("staff.propose_change", own)):
         raise PermissionDenied
@@ -178,7 +177,7 @@ def _detail_context(request: AppRequest, proposal: ChangeProposal) -> dict[str, 
     )
     target = None if proposal.action == Action.ADD else target_of(proposal)
     stale = stale_reason(proposal, target) if proposal.status == Status.PENDING else ""
-    may_queue = may_decide_some(request.user)
+    may_queue = request.user.has_perm("staff.decide_proposals")
     return {
         "proposal": proposal,
         "educator": educator,
