@@ -13,8 +13,15 @@ from django.utils import timezone
 
 from imo.core.imports.models import ImportRun
 from imo.core.imports.services import import_run_create
+from imo.core.imports.spec import Column, ImportSpec
 from imo.core.jobs import chores
-from imo.orgs.imports import ORGANIZATION_IMPORT
+
+
+class _NamesImport(ImportSpec):
+    kind = "test-chores"
+    title = "Названия"
+    permission = "auth.add_group"
+    columns = (Column("name", "Название"),)
 
 
 @pytest.fixture
@@ -52,8 +59,8 @@ def test_worker_batch_purges_old_import_runs(django_user_model):
     user = django_user_model.objects.create_user(username="m", password="x")
 
     def upload() -> ImportRun:
-        file = SimpleUploadedFile("orgs.csv", "ИНН;Краткое наименование\n".encode())
-        return import_run_create(spec=ORGANIZATION_IMPORT, upload=file, by=user)
+        file = SimpleUploadedFile("orgs.csv", "Название\nА\n".encode())
+        return import_run_create(spec=_NamesImport(), upload=file, by=user)
 
     old, recent = upload(), upload()
     ImportRun.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=91))
