@@ -1,0 +1,422 @@
+"""Writes of many educators at once (a school's staff list): people, their posts at one organisation, the
+subjects of those posts, education records — in a few statements, with the audit trail single saves
+would leave.
+
+`educator_import_many` is to the staff import what `organization_upsert_many` is to the organisations
+import: keys are reserved and new rows inserted with COPY (PostgreSQL) or one executemany (SQLite);
+changed rows go through bulk_update; the audit log gets one entry per created or changed object (and
+per change of a post's subjects, as django-auditlog's m2m signal would write it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from imo.core.imports.spec import Progress, no_progress
+from imo.orgs.models import Organization
+from imo.reference.models import Position, Subject
+from imo.staff.experience import full_years
+from imo.staff.models import EducationRecord, Educator, Employment
+from imo.staff.services import clean_educator_values, refresh_derived
+
+MIN_AGE = 16
+MAX_WEEKLY_HOURS = Decimal(60)
+_BATCH = 900  # keys per IN (…): below SQLite's 999 parameters
+_UPDATE_BATCH = 500
+
+
+@dataclass
+class EmploymentWrite:
+    """A post at the import's organisation: a new one (`employment` None) or changes to one."""
+
+    employment: Employment | None
+    position: Position
+    data: dict[str, Any] = field(default_factory=dict)  # is_main, weekly_hours, starts_on, ends_on
+    subjects: list[Subject] | None = None  # None: leave the subjects as they are
+
+
+@dataclass
+class EducationWrite:
+    """An education record: a new one (`record` None) or a new «pedagogical» flag for one."""
+
+    record: EducationRecord | None
+    level: str
+    is_pedagogical: bool
+
+
+@dataclass
+class EducatorWrite:
+    """One row of a list: a new person (`educator` None) or changed fields of one, and their post."""
+
+    educator: Educator | None
+    data: dict[str, Any] = field(default_factory=dict)
+    employment: EmploymentWrite | None = None
+    education: EducationWrite | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: list[Educator]
+    updated: list[Educator]
+    employments_created: int
+    employments_updated: int
+
+
+@transaction.atomic
+def educator_import_many(
+    *,
+    organization: Organization,
+    municipality: Organization,
+    rows: Sequence[EducatorWrite],
+    by: Any | None = None,
+    validated: bool = False,
+    progress: Progress = no_progress,
+) -> ImportResult:
+    """Write the rows of a staff list of `organization`; new people go to `municipality`'s database.
+
+    Checked for every row, as the single-record services check them: names, sex, age ≥ 16, СНИЛС unique
+    (one query for the batch), weekly load 0–60, a post's end not before its start. `validated=True`
+    skips the model's field validation (length, choices, СНИЛС/ИНН checksums, e-mail) for values that
+    already went through the same validators (the import's columns use them); any problem raises
+    ValidationError and nothing is saved.
+    """
+    from imo.core.imports.audit import log_bulk_changes
+
+    if not organization.is_educational:
+        raise ValidationError("Место работы — образовательная организация, не муниципалитет.")
+    today = timezone.localdate()
+    errors: list[str] = []
+    progress(5, "Подготовка записей…")
+    new_people = _prepare_new(rows, municipality, today, errors, validate=not validated)
+    changed_people = _prepare_changed(rows, today, errors, validate=not validated)
+    posts_new, posts_changed = _prepare_posts(rows, new_people, organization, errors)
+    if errors:
+        raise ValidationError(errors[:20])
+    _check_snils_unique([*new_people.values(), *(new for _, new in changed_people)])
+
+    progress(25, f"Сохранение педагогов: новых {len(new_people)}…")
+    _insert(list(new_people.values()))
+    if changed_people:
+        _update(changed_people)
+    progress(50, f"Сохранение мест работы: новых {len(posts_new)}…")
+    _insert(posts_new)
+    if posts_changed:
+        _update(posts_changed)
+    subject_changes = _write_subjects(rows, posts_new)
+    records_new, records_changed = _write_education(rows, new_people)
+
+    progress(75, "Запись в журнал изменений…")
+    pairs: list[tuple[Model | None, Model]] = [(None, e) for e in new_people.values()]
+    pairs.extend(changed_people)
+    pairs.extend((None, e) for e in posts_new)
+    pairs.extend(posts_changed)
+    pairs.extend((None, r) for r in records_new)
+    pairs.extend(records_changed)
+    log_bulk_changes(pairs, by=by)
+    _log_subject_changes(subject_changes, by=by)
+    progress(100, "Сохранено")
+    return ImportResult(
+        created=list(new_people.values()),
+        updated=[new for _, new in changed_people],
+        employments_created=len(posts_new),
+        employments_updated=len(posts_changed),
+    )
+
+
+# --- people ----------------------------------------------------------------------------------------
+
+
+def _name(educator: Educator) -> str:
+    return str(educator) or "(без имени)"
+
+
+def _check_person(educator: Educator, today: dt.date, errors: list[str]) -> None:
+    if not educator.last_name or not educator.first_name:
+        errors.append(f"{_name(educator)}: нужны фамилия и имя.")
+    if educator.sex not in Educator.Sex.values:
+        errors.append(f"{_name(educator)}: не указан пол.")
+    if educator.birth_date is not None:
+        if educator.birth_date > today:
+            errors.append(f"{_name(educator)}: дата рождения в будущем.")
+        elif (full_years(educator.birth_date, today) or 0) < MIN_AGE:
+            errors.append(f"{_name(educator)}: педагогу не может быть меньше {MIN_AGE} лет.")
+
+
+def _validate_fields(objects: Iterable[Model], errors: list[str], exclude: list[str]) -> None:
+    from imo.core.imports.bulk import validate_fields
+
+    for obj, messages in validate_fields(objects, exclude=exclude):
+        errors.append(f"{obj}: {' '.join(messages)}")
+
+
+def _prepare_new(
+    rows: Sequence[EducatorWrite],
+    municipality: Organization,
+    today: dt.date,
+    errors: list[str],
+    *,
+    validate: bool,
+) -> dict[int, Educator]:
+    """New people by the index of their row."""
+    people: dict[int, Educator] = {}
+    for index, row in enumerate(rows):
+        if row.educator is not None:
+            continue
+        data = clean_educator_values(row.data) if validate else row.data
+        educator = Educator(municipality_id=municipality.pk, **data)
+        refresh_derived(educator)
+        _check_person(educator, today, errors)
+        people[index] = educator
+    if validate:
+        _validate_fields(people.values(), errors, exclude=["municipality", "user"])
+    return people
+
+
+def _copy(obj: Model) -> Model:
+    return type(obj)(**{f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields})
+
+
+def _prepare_changed(
+    rows: Sequence[EducatorWrite], today: dt.date, errors: list[str], *, validate: bool
+) -> list[tuple[Model, Educator]]:
+    changed: list[tuple[Model, Educator]] = []
+    for row in rows:
+        if row.educator is None or not row.data:
+            continue
+        educator = row.educator
+        old = _copy(educator)
+        data = clean_educator_values(row.data) if validate else row.data
+        for key, value in data.items():
+            setattr(educator, key, value)
+        refresh_derived(educator)
+        _check_person(educator, today, errors)
+        changed.append((old, educator))
+    if validate:
+        _validate_fields((new for _, new in changed), errors, exclude=["municipality", "user"])
+    return changed
+
+
+def _check_snils_unique(people: list[Educator]) -> None:
+    """СНИЛС is unique among educators: one query per batch of numbers instead of one per row."""
+    seen: dict[str, Educator] = {}
+    for educator in people:
+        if not educator.snils:
+            continue
+        if educator.snils in seen:
+            raise ValidationError(f"СНИЛС {educator.snils[-2:]}… указан у двух педагогов в одной загрузке.")
+        seen[educator.snils] = educator
+    numbers = sorted(seen)
+    for start in range(0, len(numbers), _BATCH):
+        chunk = numbers[start : start + _BATCH]
+        for pk, snils in Educator.objects.filter(snils__in=chunk).values_list("pk", "snils"):
+            if seen[snils].pk != pk:
+                raise ValidationError(
+                    f"Педагог со СНИЛС, оканчивающимся на {snils[-2:]}, уже есть в базе (возможно, его "
+                    "добавили после проверки файла). Проверьте файл ещё раз."
+                )
+
+
+# --- posts -----------------------------------------------------------------------------------------
+
+
+def _check_post(employment: Employment, who: str, errors: list[str]) -> None:
+    hours = employment.weekly_hours
+    if hours is not None and not Decimal(0) <= hours <= MAX_WEEKLY_HOURS:
+        errors.append(f"{who}: нагрузка — от 0 до 60 часов в неделю.")
+    if employment.starts_on and employment.ends_on and employment.ends_on < employment.starts_on:
+        errors.append(f"{who}: дата окончания работы раньше даты начала.")
+
+
+def _prepare_posts(
+    rows: Sequence[EducatorWrite],
+    new_people: dict[int, Educator],
+    organization: Organization,
+    errors: list[str],
+) -> tuple[list[Employment], list[tuple[Model, Employment]]]:
+    created: list[Employment] = []
+    changed: list[tuple[Model, Employment]] = []
+    for index, row in enumerate(rows):
+        write = row.employment
+        if write is None:
+            continue
+        person = row.educator if row.educator is not None else new_people[index]
+        if write.employment is None:
+            # The educator's key is set after the insert (`_insert` reserves it): linked then.
+            employment = Employment(organization=organization, position=write.position, **write.data)
+            employment._import_person = person  # type: ignore[attr-defined]
+            employment._import_subjects = write.subjects or []  # type: ignore[attr-defined]
+            _check_post(employment, _name(person), errors)
+            created.append(employment)
+            continue
+        employment = write.employment
+        old = _copy(employment)
+        for key, value in write.data.items():
+            setattr(employment, key, value)
+        # Instances for __str__ in the audit log, so that it reads no rows.
+        employment.organization = organization
+        employment.position = write.position
+        old.organization, old.position = organization, write.position  # type: ignore[attr-defined]
+        _check_post(employment, _name(person), errors)
+        if write.data:
+            changed.append((old, employment))
+    return created, changed
+
+
+def _write_subjects(
+    rows: Sequence[EducatorWrite], posts_new: list[Employment]
+) -> list[tuple[Employment, str, list[Subject]]]:
+    """The subjects of new posts and the new subject lists of existing ones (rows of the through
+    table); returns (post, "add"/"delete", subjects) for the audit log."""
+    from imo.core.imports.bulk import insert_rows
+
+    through = Employment.subjects.through
+    log: list[tuple[Employment, str, list[Subject]]] = []
+    inserted: list[tuple[int, int]] = []
+    by_post: dict[int, list[Subject]] = {}
+    for row in rows:
+        write = row.employment
+        if write is None or write.subjects is None:
+            continue
+        if write.employment is None:
+            continue  # new posts below, in the order of posts_new
+        by_post[write.employment.pk] = write.subjects
+    for post in posts_new:
+        subjects: list[Subject] = getattr(post, "_import_subjects", [])
+        if subjects:
+            inserted.extend((post.pk, subject.pk) for subject in subjects)
+            log.append((post, "add", subjects))
+    if by_post:
+        held: dict[int, set[int]] = {}
+        ids = sorted(by_post)
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            for employment_id, subject_id in through.objects.filter(employment_id__in=chunk).values_list(
+                "employment_id", "subject_id"
+            ):
+                held.setdefault(employment_id, set()).add(subject_id)
+        removed: list[tuple[int, int]] = []
+        posts = {
+            row.employment.employment.pk: row.employment.employment
+            for row in rows
+            if row.employment is not None and row.employment.employment is not None
+        }
+        for pk, subjects in by_post.items():
+            wanted = {s.pk for s in subjects}
+            before = held.get(pk, set())
+            added = [s for s in subjects if s.pk not in before]
+            gone = before - wanted
+            inserted.extend((pk, s.pk) for s in added)
+            removed.extend((pk, subject_id) for subject_id in gone)
+            if gone:
+                names = {s.pk: s for s in Subject.objects.filter(pk__in=gone)}
+                log.append((posts[pk], "delete", [names[i] for i in sorted(gone)]))
+            if added:
+                log.append((posts[pk], "add", added))
+        for pk, subject_id in removed:
+            through.objects.filter(employment_id=pk, subject_id=subject_id).delete()
+    insert_rows(through, ["employment_id", "subject_id"], inserted)
+    return log
+
+
+# --- education -------------------------------------------------------------------------------------
+
+
+def _write_education(
+    rows: Sequence[EducatorWrite], new_people: dict[int, Educator]
+) -> tuple[list[EducationRecord], list[tuple[Model, EducationRecord]]]:
+    created: list[EducationRecord] = []
+    changed: list[tuple[Model, EducationRecord]] = []
+    for index, row in enumerate(rows):
+        write = row.education
+        if write is None:
+            continue
+        person = row.educator if row.educator is not None else new_people[index]
+        if write.record is None:
+            created.append(
+                EducationRecord(educator_id=person.pk, level=write.level, is_pedagogical=write.is_pedagogical)
+            )
+        elif write.record.is_pedagogical != write.is_pedagogical:
+            old = _copy(write.record)
+            write.record.is_pedagogical = write.is_pedagogical
+            changed.append((old, write.record))
+    _insert(created)
+    if changed:
+        _update(changed)
+    return created, changed
+
+
+# --- statements ------------------------------------------------------------------------------------
+
+
+def _insert(objects: Sequence[Model]) -> None:
+    """Reserve keys, link new posts to their new people, INSERT (COPY / executemany)."""
+    from imo.core.imports.bulk import insert, reserve_ids
+
+    if not objects:
+        return
+    for obj, pk in zip(objects, reserve_ids(type(objects[0]), len(objects)), strict=True):
+        obj.pk = pk
+        person = getattr(obj, "_import_person", None)
+        if person is not None:
+            obj.educator_id = person.pk  # type: ignore[attr-defined]
+    insert(objects)
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = "default"
+
+
+def _update(pairs: Sequence[tuple[Model, Model]]) -> None:
+    """bulk_update of the fields that differ from the copies kept before the change (for the rows
+    together), and updated_at."""
+    now = timezone.now()
+    model = type(pairs[0][1])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "updated_at"]
+    names = {"updated_at"}
+    for old, new in pairs:
+        names.update(f.name for f in fields if getattr(old, f.attname) != getattr(new, f.attname))
+        new.updated_at = now  # type: ignore[attr-defined]
+    model._default_manager.bulk_update([new for _, new in pairs], sorted(names), batch_size=_UPDATE_BATCH)
+
+
+# --- audit of subjects -----------------------------------------------------------------------------
+
+
+def _log_subject_changes(changes: list[tuple[Employment, str, list[Subject]]], *, by: Any | None) -> int:
+    """One «update» entry per post whose subjects were added or removed, as auditlog's m2m signal
+    writes it: {"subjects": {"type": "m2m", "operation": "add", "objects": [names]}}."""
+    if not changes:
+        return 0
+    from auditlog.cid import get_cid
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from imo.core.imports.bulk import insert_rows, reserve_ids
+
+    content_type_id = ContentType.objects.get_for_model(Employment).pk
+    actor_id = by.pk if by is not None and getattr(by, "pk", None) else None
+    actor_email = getattr(by, "email", None) if actor_id else None
+    cid, now = get_cid(), timezone.now()
+    columns = (
+        "id", "content_type_id", "object_pk", "object_id", "object_repr", "action", "changes_text",
+        "changes", "actor_id", "cid", "timestamp", "actor_email",
+    )  # fmt: skip
+    ids = reserve_ids(LogEntry, len(changes))
+    rows = [
+        [
+            pk, content_type_id, str(post.pk), post.pk, str(post), LogEntry.Action.UPDATE, "",
+            {"subjects": {"type": "m2m", "operation": operation, "objects": [s.name for s in subjects]}},
+            actor_id, cid, now, actor_email,
+        ]
+        for pk, (post, operation, subjects) in zip(ids, changes, strict=True)
+    ]  # fmt: skip
+    insert_rows(LogEntry, columns, rows)
+    return len(rows)
