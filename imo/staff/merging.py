@@ -215,8 +215,21 @@ def merge_comparison(*, keep: Educator, remove: Educator) -> list[FieldCompariso
 
 
 def _related_relations() -> list[Any]:
-    """Every relation that points at Educator (reverse foreign keys, one-to-one and many-to-many)."""
-    return [rel for rel in Educator._meta.related_objects if rel.related_model is not Educator]
+    """Every relation that points at Educator: reverse foreign keys, one-to-one and many-to-many, hidden
+    ones (related_name="+") too, so no module's rows are lost to the cascade when a record is removed.
+    Links of an automatic many-to-many table move through the many-to-many relation (duplicates dropped);
+    rows of an explicit `through` model move like any other row that points at the educator."""
+    relations = []
+    for rel in Educator._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and rel.is_relation and not rel.concrete) or rel.related_model is Educator:
+            continue
+        rel_any: Any = rel
+        if rel_any.many_to_many:
+            if rel_any.through._meta.auto_created:
+                relations.append(rel_any)
+        elif not rel_any.related_model._meta.auto_created:
+            relations.append(rel_any)
+    return relations
 
 
 def _relation_label(rel: Any) -> str:
