@@ -19,6 +19,7 @@ from imo.orgs import demo as orgs_demo
 from imo.orgs.models import Organization
 from imo.portal import demo as portal_demo
 from imo.reference import demo as reference_demo
+from imo.staff import demo as staff_demo
 
 
 class Command(BaseCommand):
@@ -60,9 +61,13 @@ class Command(BaseCommand):
         reference_demo.seed(today=today)
         orgs = orgs_demo.seed_organizations(rng=rng, scale=scale)
         orgs_demo.seed_users(rng=rng, orgs=orgs)
+        staff = staff_demo.seed(rng=rng, orgs=orgs, today=today)
         portal_demo.seed(municipality=orgs.municipality)
         total = Organization.objects.count()
-        self.stdout.write(f"Готово: организаций — {total} ({connection.vendor}).")
+        self.stdout.write(
+            f"Готово: организаций — {total}, педагогов — {staff.educators}, "
+            f"мест работы — {staff.employments} ({connection.vendor})."
+        )
 
     def _print_logins(self) -> None:
         from imo.orgs.models import Membership, Role
