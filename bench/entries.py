@@ -19,6 +19,8 @@ URLs may contain placeholders filled from the page user (`user`), in both `url` 
 {user_id}, {org_id} (the organisation of the chosen role) and {org_path} (its tree path) — e.g. a
 detail page "/organizations/{org_id}/" or the admin filtered to the same rows
 "/django-admin/orgs/organization/?path__startswith={org_path}". Literal braces: {{ and }}.
+`lookups` adds placeholders for filters that take ids: {"subject_id": ("reference.Subject", "Математика")}
+fills {subject_id} with the pk of the row of that model whose `name` is that value.
 
 An entry is `met` when every target it declares holds: median ≤ target_ms, median / baseline median
 ≤ max_ratio (1.0 = not slower than the admin), queries ≤ max_queries. An entry with no target at all
@@ -43,6 +45,8 @@ class Entry:
     max_queries: int | None = None
     # Extra request headers, e.g. {"HX-Request": "true"} to measure an htmx partial.
     headers: dict[str, str] = field(default_factory=dict)
+    # Placeholder → ("app_label.Model", name): the pk of the row with that name (ids in filter URLs).
+    lookups: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 ENTRIES: list[Entry] = [
@@ -62,6 +66,41 @@ ENTRIES: list[Entry] = [
         user="admin",
         baseline_url="/django-admin/orgs/organization/",
         target_ms=100,
+    ),
+    # The educators list (issue #4, item 11): first page, default sort (name), no filter, 100 rows, as the
+    # head with the widest scope (the largest municipality of the region data set, ~5,000 educators).
+    # Baseline: the admin changelist of every educator (25,000; list_per_page 100). The page counts with
+    # Exists subqueries on employments and reads the rows' employments for the page only: its query
+    # count must not grow with the data.
+    Entry(
+        name="educators.list",
+        url="/staff/?per_page=100",
+        user="head",
+        baseline_url="/django-admin/staff/educator/",
+        target_ms=150,
+        max_queries=10,
+    ),
+    # The same list filtered by a subject and an age band (list filters of imo/staff/tables.py:
+    # `subject` takes Subject ids, `age` the keys of imo.staff.experience.AGE_BANDS).
+    Entry(
+        name="educators.list_filtered",
+        url="/staff/?per_page=100&subject={subject_id}&age=45-49",
+        user="head",
+        baseline_url="/django-admin/staff/educator/",
+        target_ms=150,
+        max_queries=10,
+        lookups={"subject_id": ("reference.Subject", "Математика")},
+    ),
+    # Staff statistics of the whole region (issue #4, item 12) as the regional administrator: every
+    # figure is aggregated in SQL. There is no admin page that computes the same, so the baseline is
+    # the admin changelist of the same 25,000 educators, for scale only (no ratio target).
+    Entry(
+        name="educators.stats",
+        url="/staff/statistics/",
+        user="admin",
+        baseline_url="/django-admin/staff/educator/",
+        target_ms=300,
+        max_ratio=None,
     ),
 ]
 
@@ -109,5 +148,14 @@ THROUGHPUT: list[Throughput] = [
         unit="s",
         higher_is_better=False,
         target={"postgresql": 3.0, "sqlite": 3.0},
+    ),
+    # The educators import (issue #4, item 13) of a 25,000-row staff file end to end, against the
+    # naive loop on the same rows (bench/staff_throughput.py).
+    Throughput(
+        name="educators.import_rows_per_s",
+        function="bench.staff_throughput.import_rows",
+        unit="rows/s",
+        target={"postgresql": 5000},
+        min_ratio=5.0,
     ),
 ]

@@ -283,6 +283,19 @@ def pick_personas() -> dict[str, Persona | None]:
     return personas
 
 
+def lookup_params(lookups: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Entry.lookups: placeholder → the pk of the row of `app_label.Model` with that `name`."""
+    from django.apps import apps
+
+    params: dict[str, str] = {}
+    for placeholder, (model_label, name) in lookups.items():
+        pk = apps.get_model(model_label).objects.filter(name=name).values_list("pk", flat=True).first()
+        if pk is None:
+            raise PageError(f"no {model_label} named {name!r} in the data set")
+        params[placeholder] = str(pk)
+    return params
+
+
 def expand(url: str, params: dict[str, str]) -> str:
     """Fill {placeholders} from the page user's persona (URL-quoted), e.g. the admin filtered to
     the same subtree: /django-admin/orgs/organization/?path__startswith={org_path}."""
@@ -414,6 +427,9 @@ def measure_pages(db: str, *, only: set[str], warmup: int, requests: int) -> lis
             clients[kind] = client
         return clients[kind]
 
+    def params_for(entry: Entry) -> dict[str, str]:
+        return {**persona(entry.user).params, **lookup_params(entry.lookups)}
+
     baselines: dict[tuple[str, str], Measurement | str] = {}
     rows: list[dict[str, Any]] = []
     for entry in ENTRIES:
@@ -423,7 +439,7 @@ def measure_pages(db: str, *, only: set[str], warmup: int, requests: int) -> lis
         if entry.baseline_url:
             try:
                 # The baseline's URL takes the *page* user's values: same rows, other code path.
-                base_url = expand(entry.baseline_url, persona(entry.user).params)
+                base_url = expand(entry.baseline_url, params_for(entry))
                 key = (entry.baseline_user, base_url)
                 if key not in baselines:
                     client = client_for(entry.baseline_user)
@@ -432,7 +448,7 @@ def measure_pages(db: str, *, only: set[str], warmup: int, requests: int) -> lis
             except PageError as exc:
                 base = f"baseline: {exc}"
         try:
-            url = expand(entry.url, persona(entry.user).params)
+            url = expand(entry.url, params_for(entry))
             page = measure(client_for(entry.user), url, entry.headers, warmup=warmup, requests=requests)
         except PageError as exc:
             rows.extend(result_rows(entry, db, None, base, error=str(exc)))
