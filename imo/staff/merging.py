@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from imo.core.identifiers import format_snils
 from imo.core.names import short_name
@@ -203,7 +204,7 @@ def merge_comparison(*, keep: Educator, remove: Educator) -> list[FieldCompariso
         rows.append(
             FieldComparison(
                 name=name,
-                label=field_label(name).capitalize(),
+                label=capfirst(field_label(name)),
                 keep_text=_text(keep, name),
                 remove_text=_text(remove, name),
                 same=mine == theirs or (_empty(mine) and _empty(theirs)),
@@ -233,7 +234,7 @@ def _related_relations() -> list[Any]:
 
 
 def _relation_label(rel: Any) -> str:
-    return str(rel.related_model._meta.verbose_name_plural).capitalize()
+    return capfirst(str(rel.related_model._meta.verbose_name_plural))
 
 
 def related_counts(educators: Iterable[Educator]) -> dict[int, list[tuple[str, int]]]:

@@ -31,6 +31,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from imo.core.identifiers import format_snils
 from imo.core.names import initial, short_name
@@ -109,26 +110,105 @@ def history_entries(educator_pk: int) -> QuerySet[LogEntry]:
     )
 
 
-def _field_label(model: type[models.Model] | None, name: str) -> str:
+def _meta_field(model: type[models.Model] | None, name: str) -> Any:
     if model is None:
-        return name
+        return None
     try:
-        field = model._meta.get_field(name)
+        return model._meta.get_field(name)
     except FieldDoesNotExist:
+        return None
+
+
+def _is_shown(field: Any) -> bool:
+    """As the change log page shows entries: a key that is no field (e.g. «Объединение записей») is shown;
+    reverse relations, the primary key and derived columns are not."""
+    if field is None:
+        return True
+    return isinstance(field, models.Field) and not field.primary_key and field.editable
+
+
+def _empty(raw: Any) -> bool:
+    return raw is None or raw in ("None", "")
+
+
+Names = dict[tuple[Any, str], str]
+
+
+def _related_names(entries: Sequence[LogEntry]) -> Names:
+    """str() of the objects foreign keys in these entries point to: one query per related model."""
+    wanted: dict[Any, set[str]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        for name, values in (entry.changes_dict or {}).items():
+            field = _meta_field(model, name)
+            if isinstance(field, models.ForeignKey) and isinstance(values, list):
+                wanted.setdefault(field.related_model, set()).update(
+                    str(raw) for raw in values if not _empty(raw) and str(raw).isdigit()
+                )
+    names: Names = {}
+    for related, keys in wanted.items():
+        for key, obj in related._default_manager.in_bulk([int(k) for k in keys]).items():
+            names[(related, str(key))] = str(obj)
+    return names
+
+
+def _format_datetime(raw: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        return raw
+    if timezone.is_naive(moment):  # the log keeps naive UTC
+        moment = moment.replace(tzinfo=dt.UTC)
+    return f"{timezone.localtime(moment):%d.%m.%Y %H:%M}"
+
+
+def _format_date(raw: str) -> str:
+    try:
+        return f"{dt.date.fromisoformat(raw[:10]):%d.%m.%Y}"
+    except ValueError:
+        return raw
+
+
+def _display(field: Any, raw: Any, names: Names) -> str:
+    if _empty(raw):
+        return "—"
+    text = str(raw)
+    if text == MASK or not isinstance(field, models.Field):
+        shown = text
+    elif isinstance(field, models.ForeignKey):
+        shown = names.get((field.related_model, text), f"запись № {text}")
+    elif field.choices:
+        shown = str(dict(field.flatchoices).get(text, text))
+    elif isinstance(field, models.BooleanField):
+        shown = {"True": "да", "False": "нет"}.get(text, text)
+    elif isinstance(field, models.DateTimeField):
+        shown = _format_datetime(text)
+    elif isinstance(field, models.DateField):
+        shown = _format_date(text)
+    else:
+        shown = text
+    return shown
+
+
+def _label(field: Any, name: str) -> str:
+    if not isinstance(field, models.Field):
         return name
-    return str(getattr(field, "verbose_name", name)).capitalize()
+    verbose = str(field.verbose_name)
+    if verbose == field.name.replace("_", " ") and field.related_model is not None:  # no Russian name given
+        verbose = str(field.related_model._meta.verbose_name)  # type: ignore[union-attr]
+    return capfirst(verbose)
 
 
-def _shown(value: Any) -> str:
-    return "—" if value in (None, "None", "") else str(value)
-
-
-def changes_text(entry: LogEntry) -> str:
-    """«Поле: было → стало; …» (values as the log keeps them; «***» where they were destroyed)."""
+def changes_text(entry: LogEntry, names: Names | None = None) -> str:
+    """«Поле: было → стало; …» with Russian labels and values; «***» where values were destroyed."""
+    names = names if names is not None else _related_names([entry])
     model = entry.content_type.model_class()
     parts = []
     for name, values in (entry.changes_dict or {}).items():
-        label = _field_label(model, name)
+        field = _meta_field(model, name)
+        if not _is_shown(field):
+            continue
+        label = _label(field, name)
         if isinstance(values, dict):  # a many-to-many change
             objects = ", ".join(str(item) for item in values.get("objects", []))
             operation = {"add": "добавлено", "delete": "удалено"}.get(values.get("operation", ""), "")
@@ -136,10 +216,14 @@ def changes_text(entry: LogEntry) -> str:
             continue
         old, new = [*values, None, None][:2]
         if entry.action == LogEntry.Action.CREATE:
-            if old in (None, "None", "") and new not in (None, "None", ""):
-                parts.append(f"{label}: {_shown(new)}")
+            if not _empty(new):
+                parts.append(f"{label}: {_display(field, new, names)}")
             continue
-        parts.append(f"{label}: {_shown(old)} → {_shown(new)}")
+        if entry.action == LogEntry.Action.DELETE:
+            if not _empty(old):
+                parts.append(f"{label}: {_display(field, old, names)}")
+            continue
+        parts.append(f"{label}: {_display(field, old, names)} → {_display(field, new, names)}")
     return "; ".join(parts)
 
 
@@ -152,7 +236,7 @@ def entry_actor(entry: LogEntry) -> str:
 
 def _model_label(entry: LogEntry) -> str:
     model = entry.content_type.model_class()
-    return str(model._meta.verbose_name).capitalize() if model is not None else entry.content_type.model
+    return capfirst(str(model._meta.verbose_name)) if model is not None else entry.content_type.model
 
 
 @dataclass(frozen=True)
@@ -165,13 +249,15 @@ class HistoryRow:
 
 
 def history_rows(entries: Iterable[LogEntry]) -> list[HistoryRow]:
+    entries = list(entries)
+    names = _related_names(entries)
     return [
         HistoryRow(
             at=timezone.localtime(entry.timestamp),
             who=entry_actor(entry),
             action=ACTION_LABELS.get(entry.action, str(entry.action)),
             what=f"{_model_label(entry)}: {entry.object_repr}",
-            changes=changes_text(entry),
+            changes=changes_text(entry, names),
         )
         for entry in entries
     ]
@@ -425,7 +511,7 @@ def _scrub_history(educator_pk: int) -> int:
             entry.object_repr = f"{ERASED_NAME} (запись № {entry.object_pk})"
         elif model in (EducationRecord, Award):  # their descriptions name the institution or the award
             personal = {name for name in changes if name in _PERSONAL_FIELDS[model]}
-            entry.object_repr = f"{str(model._meta.verbose_name).capitalize()} (запись № {entry.object_pk})"
+            entry.object_repr = f"{capfirst(str(model._meta.verbose_name))} (запись № {entry.object_pk})"
         else:
             personal = {name for name in changes if name in _PERSONAL_FIELDS.get(model, frozenset())}
             if not personal:
