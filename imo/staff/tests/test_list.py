@@ -11,44 +11,15 @@ import re
 import openpyxl
 import pytest
 from django.db import connection
-from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, URLPattern, URLResolver, include, path, reverse
+from django.urls import reverse
 
-from imo import urls as root_urls
-from imo.staff import urls as staff_urls
 from imo.staff.models import EducationRecord, Educator, PersonalDataAccess
 from imo.staff.selectors import educators_visible_to
 from imo.staff.services import education_record_save, employment_end
 from imo.staff.tests.factories import make_educator, make_employment, snils_with_check
 
 ON = dt.date(2026, 1, 15)  # the date most tests compute the list for
-
-
-# --- the profile page's URL -------------------------------------------------------------------------
-# The list links each name to the profile (staff:detail), which another part of the section provides.
-# Until it does, these tests run with this module as the URL configuration: the real one plus a stub.
-
-
-def _profile_stub(request, pk):  # pragma: no cover - only its URL is used
-    return HttpResponse()
-
-
-urlpatterns: list[URLPattern | URLResolver] = [
-    *(item for item in root_urls.urlpatterns if getattr(item, "namespace", None) != "staff"),
-    path(
-        "staff/",
-        include(([*staff_urls.urlpatterns, path("<int:pk>/", _profile_stub, name="detail")], "staff")),
-    ),
-]
-
-
-@pytest.fixture(autouse=True)
-def profile_url(settings):
-    try:
-        reverse("staff:detail", args=[1])
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = __name__
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -111,6 +82,13 @@ def test_anonymous_is_sent_to_login(client, district):
 def test_url_names():
     assert reverse("staff:list") == "/staff/"
     assert reverse("staff:export") == "/staff/export/"
+
+
+def test_editors_get_the_add_and_import_buttons(client, district):
+    html = _get(client, district.user("head")).content.decode()
+    assert f'href="{reverse("staff:create")}"' in html and f'href="{reverse("staff:import")}"' in html
+    html = _get(client, district.user("observer")).content.decode()
+    assert reverse("staff:create") not in html and reverse("staff:import") not in html
 
 
 def test_each_role_sees_its_scope(client, district):
