@@ -17,32 +17,21 @@ one of the chosen organisations, once, however many employments they hold. The f
 - part-timers: people whose employments in scope on the date are all part-time; and the count of
   part-time employments.
 
-Everything is aggregated in SQL with conditional counts over date ranges (experience.start_range turns a
-band into bounds of the stored dates, so no age is computed per row): one query for the figures of the
-whole scope, one grouped query for the per-organisation table, one for the names of the organisations.
-The page therefore runs the same handful of queries for one school or for a region of 25,000 educators.
+Everything is counted in SQL (see "counting" below): bands are date ranges of the stored dates
+(experience.start_range), so no age is computed per row; one grouped query counts the people of the
+whole scope, one the per-organisation table, one reads the organisations' names. The page therefore runs
+the same handful of queries for one school or for a region of 25,000 educators.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    IntegerField,
-    Max,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from imo.core.collation import russian
 from imo.core.templatetags.imo import plural_ru
@@ -57,7 +46,7 @@ from imo.staff.experience import (
     statistics_age_date,
 )
 from imo.staff.models import EducationRecord, Educator, Employment
-from imo.staff.selectors import active_on, employed_in
+from imo.staff.selectors import active_on
 
 UNKNOWN_LABEL = "не указано"
 EARLY_CAREER_BAND = EXPERIENCE_BANDS[0]  # under 3 years: "early-career" (statistics.md, item 4)
@@ -70,8 +59,7 @@ EDUCATIONAL_KINDS = (
     Organization.Kind.OTHER,
 )
 
-# Highest education as one number per person: level × 2 + pedagogical. Max over the person's records
-# gives the highest level and, at that level, whether any record of it is pedagogical.
+# The highest education as one code per person: level × 2 + pedagogical at that level.
 HIGHER_PEDAGOGICAL, HIGHER = 5, 4
 VOCATIONAL_PEDAGOGICAL, VOCATIONAL = 3, 2
 OTHER_PEDAGOGICAL, OTHER = 1, 0
@@ -265,38 +253,49 @@ def _share(part: int, whole: int) -> float | None:
     return part * 100 / whole if whole else None
 
 
-def _range_q(field: str, bounds: tuple[dt.date | None, dt.date | None]) -> Q:
-    after, not_after = bounds
-    condition = Q(**{f"{field}__isnull": False})
-    if after is not None:
-        condition &= Q(**{f"{field}__gt": after})
-    if not_after is not None:
-        condition &= Q(**{f"{field}__lte": not_after})
-    return condition
+# --- counting -----------------------------------------------------------------------------------------
+#
+# The figures come from two grouped queries. Each person in scope gets small integer codes computed by
+# the database — their age band, teaching and total experience bands, highest education, whether they
+# hold a main employment in scope — and the query counts people per combination of codes and sex: a few
+# hundred groups at most, whatever the number of people, which Python adds up into the tables. A band is
+# a date range of the stored dates (experience.start_range), so a band code is a few comparisons; the
+# highest education is a subquery on the records' educator index; the main-employment code tests
+# membership in a list the database builds once per query. Measured at region scale (25,000 people):
+# conditional counts per figure instead (one aggregate per band and sex, ~70 of them) were several times
+# slower, on SQLite above all, where every aggregate is evaluated for every row; lists of ids per
+# education level scanned the whole region's records even to count one school.
+
+UNKNOWN_CODE = -1
 
 
-def _band_counts(
-    counts: dict[str, Any], prefix: str, *, field: str, bands: tuple[Band, ...], day: dt.date, women: Q
-) -> None:
-    for band in bands:
-        condition = _range_q(field, start_range(band, day))
-        counts[f"{prefix}:{band.key}"] = Count("pk", filter=condition)
-        counts[f"{prefix}:{band.key}:w"] = Count("pk", filter=condition & women)
-    unknown = Q(**{f"{field}__isnull": True})
-    counts[f"{prefix}:unknown"] = Count("pk", filter=unknown)
-    counts[f"{prefix}:unknown:w"] = Count("pk", filter=unknown & women)
+def _band_code(field: str, bands: tuple[Band, ...], day: dt.date) -> Case:
+    """The index in `bands` of the full years from `field` to `day`; UNKNOWN_CODE when `field` is empty.
+
+    Bands are contiguous from 0 years up, so the later a start date the lower its band: the first band
+    whose lower date bound the start date exceeds is its band (start_range gives the bounds)."""
+    whens = []
+    for index, band in enumerate(bands[:-1]):
+        after, _ = start_range(band, day)
+        whens.append(When(**{f"{field}__gt": after}, then=Value(index)))
+    whens.append(When(**{f"{field}__isnull": False}, then=Value(len(bands) - 1)))
+    return Case(*whens, default=Value(UNKNOWN_CODE), output_field=IntegerField())
 
 
-def education_score(educator_ref: str = "pk") -> Subquery:
-    """The person's highest education as a number (HIGHER_PEDAGOGICAL … OTHER); NULL without records."""
+def education_code(field: str = "pk") -> Subquery:
+    """The person's highest education (HIGHER_PEDAGOGICAL … OTHER): the largest level × 2 + pedagogical
+    over their records, so «of which pedagogical» means a pedagogical record at that level; NULL without
+    records. `field` holds the educator's id. A subquery on the records' educator index, so it costs in
+    proportion to the people counted (a school reads its 40 people's records, not the region's)."""
+    level = EducationRecord.Level
     score = Case(
-        When(level=EducationRecord.Level.HIGHER, then=Value(HIGHER)),
-        When(level=EducationRecord.Level.SECONDARY_VOCATIONAL, then=Value(VOCATIONAL)),
+        When(level=level.HIGHER, then=Value(HIGHER)),
+        When(level=level.SECONDARY_VOCATIONAL, then=Value(VOCATIONAL)),
         default=Value(OTHER),
         output_field=IntegerField(),
     ) + Case(When(is_pedagogical=True, then=Value(1)), default=Value(0), output_field=IntegerField())
     return Subquery(
-        EducationRecord.objects.filter(educator_id=OuterRef(educator_ref))
+        EducationRecord.objects.filter(educator_id=OuterRef(field))
         .order_by()
         .values("educator_id")
         .annotate(top=Max(score))
@@ -306,130 +305,165 @@ def education_score(educator_ref: str = "pk") -> Subquery:
 
 
 EDUCATION_LINES = (
-    # key, label, scores counted, level
+    # key, label, codes counted, level
     ("higher", "Высшее образование", (HIGHER, HIGHER_PEDAGOGICAL), 0),
     ("higher_pedagogical", "из него педагогическое", (HIGHER_PEDAGOGICAL,), 1),
     ("vocational", "Среднее профессиональное образование", (VOCATIONAL, VOCATIONAL_PEDAGOGICAL), 0),
     ("vocational_pedagogical", "из него педагогическое", (VOCATIONAL_PEDAGOGICAL,), 1),
     ("other", "Другое образование", (OTHER, OTHER_PEDAGOGICAL), 0),
+    ("unknown", f"Образование {UNKNOWN_LABEL}", (None,), 0),
 )
+PEDAGOGICAL_CODES = (HIGHER_PEDAGOGICAL, VOCATIONAL_PEDAGOGICAL)
 
 
-def _scope_figures(*, paths: tuple[str, ...], on: dt.date) -> dict[str, int]:
-    """Every figure of the whole scope in one query (an aggregate over the counted educators)."""
-    women = Q(sex=Educator.Sex.FEMALE)
-    counts: dict[str, Any] = {
-        "headcount": Count("pk"),
-        "women": Count("pk", filter=women),
-        "part_timers": Count("pk", filter=Q(has_main=False)),
-        "part_timers:w": Count("pk", filter=Q(has_main=False) & women),
-    }
-    age_on = statistics_age_date(on)
-    _band_counts(counts, "age", field="birth_date", bands=AGE_BANDS, day=age_on, women=women)
-    for prefix, field in (("teaching", "teaching_experience_start"), ("total", "total_experience_start")):
-        _band_counts(counts, prefix, field=field, bands=EXPERIENCE_BANDS, day=on, women=women)
-    for key, _, scores, _ in EDUCATION_LINES:
-        counts[f"education:{key}"] = Count("pk", filter=Q(education__in=scores))
-        counts[f"education:{key}:w"] = Count("pk", filter=Q(education__in=scores) & women)
-    counts["education:unknown"] = Count("pk", filter=Q(education__isnull=True))
-    counts["education:unknown:w"] = Count("pk", filter=Q(education__isnull=True) & women)
-    main_here = Employment.objects.filter(
-        _paths_q(paths, "organization__"), active_on(on), is_main=True, educator_id=OuterRef("pk")
-    )
-    # The annotations hold subqueries, so Django counts over a derived table: each runs once per person.
-    return (
-        Educator.objects.filter(employed_in(list(paths), on=on))
-        .annotate(education=education_score(), has_main=Exists(main_here))
-        .aggregate(**counts)
-    )
+def _employments_in_scope(paths: tuple[str, ...], on: dt.date) -> QuerySet[Employment]:
+    return Employment.objects.filter(_paths_q(paths, "organization__"), active_on(on))
 
 
-def _organization_figures(*, paths: tuple[str, ...], on: dt.date) -> list[dict[str, Any]]:
-    """One grouped query: per organisation, people counted once each and their employments."""
-    person = "educator_id"
-    early_after, _ = start_range(EARLY_CAREER_BAND, on)
-    higher = EducationRecord.objects.filter(educator_id=OuterRef(person), level=EducationRecord.Level.HIGHER)
-    vocational_pedagogical = EducationRecord.objects.filter(
-        educator_id=OuterRef(person), level=EducationRecord.Level.SECONDARY_VOCATIONAL, is_pedagogical=True
-    )
-    main_here = Employment.objects.filter(
-        active_on(on),
-        educator_id=OuterRef(person),
-        organization_id=OuterRef("organization_id"),
-        is_main=True,
-    )
-    pedagogical = Q(Exists(higher.filter(is_pedagogical=True))) | (
-        ~Q(Exists(higher)) & Q(Exists(vocational_pedagogical))
+def _people_groups(*, paths: tuple[str, ...], on: dt.date) -> list[dict[str, Any]]:
+    """People in scope counted per (sex, age band, teaching band, total band, education, has a main
+    employment in scope): one query."""
+    employments = _employments_in_scope(paths, on)
+    main = Case(
+        When(pk__in=employments.filter(is_main=True).values("educator_id"), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
     )
     return list(
-        Employment.objects.filter(_paths_q(paths, "organization__"), active_on(on))
+        Educator.objects.filter(pk__in=employments.values("educator_id"))
+        .annotate(
+            age_code=_band_code("birth_date", AGE_BANDS, statistics_age_date(on)),
+            teaching_code=_band_code("teaching_experience_start", EXPERIENCE_BANDS, on),
+            total_code=_band_code("total_experience_start", EXPERIENCE_BANDS, on),
+            education_code=education_code(),
+            main_code=main,
+        )
+        .values("sex", "age_code", "teaching_code", "total_code", "education_code", "main_code")
+        .annotate(people=Count("pk"))
         .order_by()
-        .values("organization_id")
+    )
+
+
+def _organization_rows(*, paths: tuple[str, ...], on: dt.date) -> list[dict[str, Any]]:
+    """Per organisation and highest education, one grouped query over the employments in force: people
+    counted once each (a person may hold two posts in one school), their employments, the part-time ones.
+    A person's education is the same in every row of theirs, so the groups of one organisation add up."""
+    person = "educator_id"
+    early_after, _ = start_range(EARLY_CAREER_BAND, on)
+    return list(
+        _employments_in_scope(paths, on)
+        .order_by()
+        .annotate(education_code=education_code(person))
+        .values("organization_id", "education_code")
         .annotate(
             headcount=Count(person, distinct=True),
             women=Count(person, distinct=True, filter=Q(educator__sex=Educator.Sex.FEMALE)),
             early_career=Count(
                 person, distinct=True, filter=Q(educator__teaching_experience_start__gt=early_after)
             ),
-            higher=Count(person, distinct=True, filter=Q(Exists(higher))),
-            pedagogical=Count(person, distinct=True, filter=pedagogical),
-            part_timers=Count(person, distinct=True, filter=~Q(Exists(main_here))),
+            with_main=Count(person, distinct=True, filter=Q(is_main=True)),
             employments=Count("pk"),
             part_time_employments=Count("pk", filter=Q(is_main=False)),
         )
     )
 
 
-def _figures(
-    raw: dict[str, int], prefix: str, lines: Iterable[tuple[str, str, int]], headcount: int
-) -> tuple[Figure, ...]:
-    return tuple(
-        Figure(
-            key=key,
-            label=label,
-            total=raw[f"{prefix}:{key}"] or 0,
-            women=raw[f"{prefix}:{key}:w"] or 0,
-            share=_share(raw[f"{prefix}:{key}"] or 0, headcount),
-            level=level,
-        )
-        for key, label, level in lines
+def _organization_figures(rows: list[dict[str, Any]], names: dict[int, str]) -> list[OrganizationFigures]:
+    """Adds up each organisation's groups (at most seven: one per education code)."""
+    sums: dict[int, dict[str, int]] = {}
+    for row in rows:
+        figures = sums.setdefault(row["organization_id"], defaultdict(int))
+        for key in (
+            "headcount",
+            "women",
+            "early_career",
+            "with_main",
+            "employments",
+            "part_time_employments",
+        ):
+            figures[key] += row[key]
+        if row["education_code"] in (HIGHER, HIGHER_PEDAGOGICAL):
+            figures["higher"] += row["headcount"]
+        if row["education_code"] in PEDAGOGICAL_CODES:
+            figures["pedagogical"] += row["headcount"]
+    return sorted(
+        (
+            OrganizationFigures(
+                organization_id=pk,
+                name=names.get(pk, ""),
+                headcount=f["headcount"],
+                women=f["women"],
+                early_career=f["early_career"],
+                higher=f["higher"],
+                pedagogical=f["pedagogical"],
+                part_timers=f["headcount"] - f["with_main"],
+                employments=f["employments"],
+                part_time_employments=f["part_time_employments"],
+            )
+            for pk, f in sums.items()
+        ),
+        key=lambda o: russian_sort_key(o.name),
     )
 
 
-def _band_lines(bands: tuple[Band, ...]) -> list[tuple[str, str, int]]:
-    return [*((band.key, band.label, 0) for band in bands), ("unknown", UNKNOWN_LABEL, 0)]
+@dataclass
+class _Tally:
+    total: int = 0
+    women: int = 0
+
+    def add(self, people: int, *, woman: bool) -> None:
+        self.total += people
+        if woman:
+            self.women += people
+
+
+def _band_figures(tallies: dict[int, _Tally], bands: tuple[Band, ...], headcount: int) -> tuple[Figure, ...]:
+    lines = [*((index, band.key, band.label) for index, band in enumerate(bands))]
+    lines.append((UNKNOWN_CODE, "unknown", UNKNOWN_LABEL))
+    return tuple(
+        Figure(key, label, tallies[code].total, tallies[code].women, _share(tallies[code].total, headcount))
+        for code, key, label in lines
+    )
 
 
 def staff_statistics(*, scope: StatisticsScope, on: dt.date) -> StaffStatistics:
     """All figures of the scope on the date: three queries whatever the number of people."""
-    raw = _scope_figures(paths=scope.paths, on=on)
-    rows = _organization_figures(paths=scope.paths, on=on)
+    groups = _people_groups(paths=scope.paths, on=on)
+    rows = _organization_rows(paths=scope.paths, on=on)
     names = dict(
-        Organization.objects.filter(pk__in=[row["organization_id"] for row in rows]).values_list(
+        Organization.objects.filter(pk__in={row["organization_id"] for row in rows}).values_list(
             "pk", "short_name"
         )
     )
-    organizations = sorted(
-        (
-            OrganizationFigures(
-                organization_id=row["organization_id"],
-                name=names.get(row["organization_id"], ""),
-                **{k: v for k, v in row.items() if k != "organization_id"},
-            )
-            for row in rows
-        ),
-        key=lambda o: russian_sort_key(o.name),
-    )
-    headcount = raw["headcount"] or 0
-    teaching = _figures(raw, "teaching", _band_lines(EXPERIENCE_BANDS), headcount)
-    early = teaching[0]
-    part_timers = raw["part_timers"] or 0
+    ages: dict[int, _Tally] = defaultdict(_Tally)
+    teaching: dict[int, _Tally] = defaultdict(_Tally)
+    total: dict[int, _Tally] = defaultdict(_Tally)
+    education: dict[int | None, _Tally] = defaultdict(_Tally)
+    everyone, part_timers = _Tally(), _Tally()
+    for group in groups:  # a few hundred combinations of codes at most, not people
+        people, woman = group["people"], group["sex"] == Educator.Sex.FEMALE
+        everyone.add(people, woman=woman)
+        ages[group["age_code"]].add(people, woman=woman)
+        teaching[group["teaching_code"]].add(people, woman=woman)
+        total[group["total_code"]].add(people, woman=woman)
+        education[group["education_code"]].add(people, woman=woman)
+        if not group["main_code"]:
+            part_timers.add(people, woman=woman)
+    headcount = everyone.total
+    education_figures = []
+    for key, label, codes, level in EDUCATION_LINES:
+        count = sum(education[code].total for code in codes)
+        women = sum(education[code].women for code in codes)
+        education_figures.append(Figure(key, label, count, women, _share(count, headcount), level))
+    teaching_figures = _band_figures(teaching, EXPERIENCE_BANDS, headcount)
+    early = teaching_figures[0]
+    organizations = _organization_figures(rows, names)
     return StaffStatistics(
         scope=scope,
         on=on,
         age_on=statistics_age_date(on),
         headcount=headcount,
-        women=raw["women"] or 0,
+        women=everyone.women,
         early_career=Figure(
             "early_career",
             "Молодые специалисты (педагогический стаж до 3 лет)",
@@ -440,23 +474,15 @@ def staff_statistics(*, scope: StatisticsScope, on: dt.date) -> StaffStatistics:
         part_timers=Figure(
             "part_timers",
             "Работают только по совместительству",
-            part_timers,
-            raw["part_timers:w"] or 0,
-            _share(part_timers, headcount),
+            part_timers.total,
+            part_timers.women,
+            _share(part_timers.total, headcount),
         ),
         employments=sum(o.employments for o in organizations),
         part_time_employments=sum(o.part_time_employments for o in organizations),
-        ages=_figures(raw, "age", _band_lines(AGE_BANDS), headcount),
-        teaching=teaching,
-        total_experience=_figures(raw, "total", _band_lines(EXPERIENCE_BANDS), headcount),
-        education=_figures(
-            raw,
-            "education",
-            [
-                *((key, label, level) for key, label, _, level in EDUCATION_LINES),
-                ("unknown", f"Образование {UNKNOWN_LABEL}", 0),
-            ],
-            headcount,
-        ),
+        ages=_band_figures(ages, AGE_BANDS, headcount),
+        teaching=teaching_figures,
+        total_experience=_band_figures(total, EXPERIENCE_BANDS, headcount),
+        education=tuple(education_figures),
         organizations=tuple(organizations),
     )
