@@ -77,6 +77,8 @@ class ProfileState:
     can_view_history: bool
     can_propose: bool
     propose_base: dict[str, str] = field(default_factory=dict)  # section → URL, when that page exists
+    can_export_subject_data: bool = False  # a subject's request (152-ФЗ ст. 14)
+    can_erase: bool = False
 
     def propose_url(self, section: str, target: int | None = None) -> str:
         base = self.propose_base.get(section, "")
@@ -109,6 +111,8 @@ def profile_state(request: HttpRequest, educator: Educator, on: dt.date | None =
             can_view_history=user.has_perm("staff.view_history", educator),
             can_propose=can_propose,
             propose_base=_propose_urls(educator) if can_propose else {},
+            can_export_subject_data=user.has_perm("staff.subject_access_export", educator),
+            can_erase=user.has_perm("staff.erase_educator", educator),
         )
         cache[educator.pk] = state
         setattr(request, _STATE_ATTR, cache)

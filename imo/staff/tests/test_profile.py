@@ -184,6 +184,19 @@ def test_edit_buttons_only_for_editors(client, district, people):
     assert _url("edit", people["a"].pk) not in page and _url("education_add", people["a"].pk) not in page
 
 
+def test_personal_data_buttons_follow_their_permissions(client, district, people):
+    url = _url("detail", people["a"].pk)
+    export, erase = _url("subject_export", people["a"].pk), _url("erase", people["a"].pk)
+    page = _client(client, district.user("head")).get(url).content.decode()
+    assert export in page and erase in page
+    client.logout()
+    page = _client(client, district.user("methodist")).get(url).content.decode()
+    assert export in page and erase not in page
+    client.logout()
+    page = _client(client, district.user("school_admin_a")).get(url).content.decode()
+    assert export not in page and erase not in page
+
+
 # --- the teacher's own record ---------------------------------------------------------------------
 
 
