@@ -46,12 +46,16 @@ def _known(figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
     return tuple(f for f in figures if f.key != "unknown" or f.total)
 
 
+# Short labels for the chart's axis (eleven columns side by side); the tables keep the full ones.
+AGE_CHART_LABELS = {AGE_BANDS[0].key: "до 25", AGE_BANDS[-1].key: "65+"}
+
+
 def age_chart(stats: StaffStatistics) -> Chart:
     shown = _known(stats.ages)
     return Chart(
         kind=ChartKind.BAR,
         title=f"Возраст педагогов (полных лет на {stats.age_on:%d.%m.%Y})",
-        labels=tuple(f.label for f in shown),
+        labels=tuple(AGE_CHART_LABELS.get(f.key, f.label) for f in shown),
         series=(
             Series("Всего", tuple(f.total for f in shown)),
             Series("Женщины", tuple(f.women for f in shown)),
