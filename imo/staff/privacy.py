@@ -37,7 +37,7 @@ from imo.core.identifiers import format_snils
 from imo.core.names import initial, short_name
 from imo.core.text import collapse_spaces
 from imo.orgs.models import USER_MANAGER_ROLES
-from imo.orgs.selectors import has_role, scope_paths
+from imo.orgs.selectors import scope_paths
 from imo.staff.access_log import personal_data_access_log, personal_data_accesses
 from imo.staff.merging import merged_ids
 from imo.staff.models import (
@@ -88,7 +88,7 @@ def may_manage_personal_data(user: Any) -> bool:
     """The head or the admin of an office (or a superuser): the access log and the erasure acts."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return bool(user.is_superuser) or has_role(user, USER_MANAGER_ROLES)
+    return bool(user.has_perm("staff.view_access_log"))  # imo/staff/rules.py
 
 
 # --- the person's history in the change log ---------------------------------------------------------

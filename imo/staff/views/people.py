@@ -12,14 +12,12 @@ Who may open what:
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse
@@ -59,7 +57,6 @@ from imo.staff.privacy import (
     erasure_act_get_for,
     erasure_acts_visible_to,
     erasure_extract,
-    may_manage_personal_data,
     subject_access_export,
     subject_code,
 )
@@ -75,18 +72,6 @@ def _detail_url(pk: int) -> str:
         return reverse("staff:detail", args=[pk])
     except NoReverseMatch:
         return ""
-
-
-def _officer_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Log in first, then be the head or the admin of an office (or a superuser)."""
-
-    @functools.wraps(view)
-    def wrapped(request: AppRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not may_manage_personal_data(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_only(wrapped)
 
 
 # --- duplicates and merging -------------------------------------------------------------------------
@@ -306,7 +291,7 @@ def erase(request: AppRequest, pk: int) -> HttpResponse:
     )
 
 
-@_officer_only
+@requires("staff.view_access_log")
 def erasure_acts(request: AppRequest) -> HttpResponse:
     page = Paginator(erasure_acts_visible_to(request.user), 25).get_page(request.GET.get("page"))
     return render(
@@ -322,7 +307,7 @@ def erasure_acts(request: AppRequest) -> HttpResponse:
     )
 
 
-@_officer_only
+@requires("staff.view_access_log")
 def erasure_act(request: AppRequest, pk: int) -> HttpResponse:
     act = erasure_act_get_for(user=request.user, pk=pk)
     return render(
@@ -430,14 +415,14 @@ def _access_table(request: AppRequest) -> AccessLogTable:
     return AccessLogTable(request, queryset=access_log_visible_to(request.user))
 
 
-@_officer_only
+@requires("staff.view_access_log")
 def access_log(request: AppRequest) -> HttpResponse:
     return _access_table(request).render(
         "staff/people/access_log.html", {"breadcrumbs": [{"label": "Журнал доступа к персональным данным"}]}
     )
 
 
-@_officer_only
+@requires("staff.view_access_log")
 def access_log_export(request: AppRequest) -> HttpResponse:
     return _access_table(request).export_response()
 
