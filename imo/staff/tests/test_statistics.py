@@ -394,3 +394,10 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, district, sta
         make_employment(educator, district.school_a, is_main=False)
     assert _count_queries(client, url, params) == before
     assert before <= 10
+
+
+def test_the_menu_links_the_page_for_those_who_may_open_it(client, district):
+    client.force_login(district.user("school_admin_a"))
+    assert "Педагогические кадры: статистика" in client.get(reverse("portal:home")).content.decode()
+    client.force_login(district.user("teacher_a"))
+    assert "Педагогические кадры: статистика" not in client.get(reverse("portal:home")).content.decode()
