@@ -15,6 +15,7 @@ from imo.orgs.selectors import (
     users_count_in_scope,
 )
 from imo.portal.models import OfficeContacts
+from imo.staff.selectors import educators_working_count
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,10 @@ def office_cards(*, user: Any) -> list[StatCard]:
     if counts.get(Organization.Kind.MUNICIPALITY, 0) > 1:
         cards.insert(0, StatCard("Муниципалитеты", counts[Organization.Kind.MUNICIPALITY]))
     cards.append(StatCard("Пользователи системы", users_count_in_scope(user=user)))
+    if user.has_perm("staff.view_educator_list"):
+        cards.insert(
+            0, StatCard("Педагогические работники", educators_working_count(user=user), reverse("staff:list"))
+        )
     return cards
 
 

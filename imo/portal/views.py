@@ -13,6 +13,8 @@ from imo.portal.forms import OfficeContactsForm
 from imo.portal.models import OfficeContacts
 from imo.portal.selectors import office_cards, own_organizations, public_offices
 from imo.portal.services import office_contacts_save
+from imo.staff.proposals import proposals_pending_count
+from imo.staff.selectors import educator_of_user, educators_working_count
 
 
 def home(request: AppRequest) -> HttpResponse:
@@ -28,9 +30,12 @@ def home(request: AppRequest) -> HttpResponse:
         return render(request, "portal/home_office.html", context)
     if Role.SCHOOL_ADMIN in roles:
         context["schools"] = own_organizations(user=user, roles={Role.SCHOOL_ADMIN})
+        context["educators_count"] = educators_working_count(user=user)
+        context["proposals_count"] = proposals_pending_count(user)
         return render(request, "portal/home_school.html", context)
     if Role.TEACHER in roles:
         context["schools"] = own_organizations(user=user, roles={Role.TEACHER})
+        context["educator"] = educator_of_user(user)
         return render(request, "portal/home_teacher.html", context)
     return render(request, "portal/home_no_role.html", context)
 

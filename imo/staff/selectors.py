@@ -124,3 +124,10 @@ def duplicates_of(*, educator: Educator) -> QuerySet[Educator]:
     if not condition:
         return Educator.objects.none()
     return Educator.objects.filter(condition, erased_at__isnull=True).exclude(pk=educator.pk)
+
+
+def educators_working_count(*, user: Any, on: dt.date | None = None) -> int:
+    """Educators the user sees who hold an employment in force on `on` (today): the home pages' figure."""
+    on = on or timezone.localdate()
+    working = Exists(Employment.objects.filter(active_on(on), educator_id=OuterRef("pk")))
+    return educators_visible_to(user=user).filter(working).count()

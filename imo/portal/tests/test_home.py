@@ -35,7 +35,12 @@ def test_public_page_shows_the_office_contacts(client, district):
         ("methodist", {"analytics"}, ["Образовательные организации"], ["Пользователи и роли"]),
         ("observer", {"analytics"}, ["Образовательные организации"], ["Пользователи и роли"]),
         ("school_admin_a", {"analytics", "administration"}, ["Пользователи и роли"], ["Контакты отдела"]),
-        ("teacher_a", set(), [], ["Образовательные организации", "Пользователи и роли"]),
+        (
+            "teacher_a",
+            {"analytics"},
+            ["Моя карточка педагога"],
+            ["Образовательные организации", "Пользователи и роли"],
+        ),
     ],
 )
 def test_each_role_sees_its_navigation(client, district, key, groups, links, absent):
@@ -85,3 +90,26 @@ def test_server_error_page_is_russian_and_self_contained(rf):
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500 and "Внутренняя ошибка сервера" in response.content.decode()
+
+
+def test_home_pages_show_the_educators(client, district):
+    from imo.staff.models import ChangeProposal
+    from imo.staff.services import educator_link_user
+    from imo.staff.tests.factories import make_educator
+
+    mine = make_educator(municipality=district.municipality, school=district.school_a, last_name="Алиева")
+    make_educator(municipality=district.municipality, school=district.school_b, last_name="Бисаева")
+    educator_link_user(educator=mine, user=district.user("teacher_a"))
+    ChangeProposal.objects.create(
+        educator=mine, section="contacts", action="change", data={}, proposed_by=district.user("teacher_a")
+    )
+    client.force_login(district.user("head"))
+    content = client.get(reverse("portal:home")).content.decode()
+    assert "Педагогические работники" in content and reverse("staff:list") in content
+    client.force_login(district.user("school_admin_a"))
+    content = client.get(reverse("portal:home")).content.decode()
+    assert "Работают сейчас: <strong>1</strong>" in content
+    assert "ждут вашего решения: <strong>1</strong>" in content and reverse("staff:proposals") in content
+    client.force_login(district.user("teacher_a"))
+    content = client.get(reverse("portal:home")).content.decode()
+    assert reverse("staff:detail", args=[mine.pk]) in content
