@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from imo.core.identifiers import validate_inn, validate_snils
@@ -56,6 +57,7 @@ from imo.core.imports.spec import (
 )
 from imo.core.names import (
     PATRONYMIC_PARTICLES,
+    PersonName,
     PersonNameError,
     full_name,
     mixed_script_words,
@@ -77,6 +79,7 @@ MAX_WEEKLY_HOURS = Decimal(60)
 MIN_WORKING_AGE = 14
 MAIN, PART = "main", "part"
 _BATCH = 900  # keys per IN (…): below SQLite's 999 parameters
+_READ_ALL_ABOVE = 2000
 _NAMES = ("last_name", "first_name", "patronymic")
 
 # --- cells -----------------------------------------------------------------------------------------
@@ -87,6 +90,7 @@ _LENGTH = re.compile(
     r"\s*,?\s*(?:(\d{1,2})\s*(?:м|мес|месяц|месяца|месяцев)\.?)?"
     r"\s*,?\s*(?:\d{1,2}\s*(?:д|дн|дня|дней|день)\.?)?$"
 )
+_start = functools.lru_cache(maxsize=4096)(start_from_length)
 _LENGTH_HINT = "Напишите число полных лет («12») или «12 лет 3 мес.»."
 
 
@@ -96,7 +100,12 @@ def _check_name_part(value: str) -> None:
     _check_alphabet(value)
 
 
+_CYRILLIC = re.compile(r"^[А-Яа-яЁё\s'’.-]*$")
+
+
 def _check_alphabet(value: str) -> None:
+    if _CYRILLIC.match(value):  # nearly every name: no need to look at each letter's script
+        return
     mixed = mixed_script_words(value)
     if mixed:
         raise ValidationError(
@@ -104,9 +113,15 @@ def _check_alphabet(value: str) -> None:
         )
 
 
+@functools.lru_cache(maxsize=32_768)
+def _parsed_name(text: str) -> PersonName:
+    """parse_full_name, once per text: the cell's validator and the row's normalisation both need it."""
+    return parse_full_name(text)
+
+
 def _check_full_name(value: str) -> None:
     try:
-        parse_full_name(value)
+        _parsed_name(value)
     except PersonNameError as error:
         raise ValidationError(str(error)) from None
     _check_alphabet(value)
@@ -124,7 +139,7 @@ class Length:
         return format_length((self.years, self.months))
 
     def start(self, on: dt.date) -> dt.date:
-        return start_from_length(self.years, self.months, on)
+        return _start(self.years, self.months, on)
 
     def same_as(self, start: dt.date | None, on: dt.date) -> bool:
         """The stored start date gives this length on `on` (at the cell's precision)."""
@@ -134,6 +149,7 @@ class Length:
         return held == (self.years, self.months) if self.exact else held[0] == self.years
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_length(text: str) -> Length:
     """ "12" / "12 лет" / "12 л. 3 мес." / "3 мес." → Length; raises ValidationError otherwise."""
     cleaned = fold(text).replace(",", " ").strip()
@@ -187,6 +203,7 @@ EDUCATION_VALUES = (
 )
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_education(text: str) -> tuple[str, bool | None]:
     """ "высшее педагогическое" → (higher, True); "среднее профессиональное" → (secondary_vocational,
     None): the level, and whether the text says pedagogical or not (None: it does not say)."""
@@ -625,7 +642,7 @@ class Existing:
     employments: dict[int, list[Employment]] = field(default_factory=dict)  # educator id → posts here
     subjects: dict[int, set[int]] = field(default_factory=dict)  # employment id → subject ids
     education: dict[int, list[EducationRecord]] = field(default_factory=dict)  # educator id → records
-    claimed: dict[int, str] = field(default_factory=dict)  # educator id → the row (label) that matched
+    claimed: dict[int, dict[str, Any]] = field(default_factory=dict)  # educator id → the row that matched
 
 
 def _chunks(items: Sequence[Any], size: int = _BATCH) -> Iterator[Sequence[Any]]:
@@ -695,7 +712,7 @@ def _normalise_names(values: dict[str, Any]) -> None:
         return
     values["_name_column"] = "full_name"
     try:
-        name = parse_full_name(values["full_name"])
+        name = _parsed_name(values["full_name"])
     except PersonNameError:
         return
     values["last_name"], values["first_name"] = name.last_name, name.first_name
@@ -776,6 +793,36 @@ class Plan:
 
     changes: dict[str, tuple[Any, Any]]
     write: EducatorWrite
+
+
+def _by_pk(queryset: QuerySet[Educator], pks: Iterable[int]) -> dict[int, Educator]:
+    found: dict[int, Educator] = {}
+    for chunk in _chunks(sorted(pks)):
+        found.update((e.pk, e) for e in queryset.filter(pk__in=chunk))
+    return found
+
+
+def _candidates(live: QuerySet[Educator], rows: list[dict[str, Any]]) -> dict[int, Educator]:
+    """The records the rows may be: holders of their СНИЛС, and (for rows whose СНИЛС is not in the
+    database) holders of their name. A large file reads the keys of the whole database in one query
+    (a region holds tens of thousands) instead of dozens of `IN (…)` statements."""
+    snils = {v["snils"] for v in rows if v.get("snils")}
+    if len(rows) > _READ_ALL_ABOVE:
+        keys = {v["_key"] for v in rows if v.get("_key")}
+        wanted = [
+            pk
+            for pk, number, key in live.values_list("pk", "snils", "name_key").iterator(chunk_size=5000)
+            if number in snils or key in keys
+        ]
+        return _by_pk(live, wanted)
+    found: dict[int, Educator] = {}
+    for chunk in _chunks(sorted(snils)):
+        found.update((e.pk, e) for e in live.filter(snils__in=chunk))
+    held = {e.snils for e in found.values()}
+    keys = {v["_key"] for v in rows if v.get("_key") and v.get("snils") not in held}
+    for chunk in _chunks(sorted(keys)):
+        found.update((e.pk, e) for e in live.filter(name_key__in=chunk) if e.pk not in found)
+    return found
 
 
 def _index(
@@ -1020,16 +1067,9 @@ class EducatorImport(ImportSpec):
         if organization is None:
             return
         live = Educator.objects.filter(erased_at__isnull=True)
-        educators: dict[int, Educator] = {}
-        snils = sorted({v["snils"] for v in rows if v.get("snils")})
-        keys = sorted({v["_key"] for v in rows if v.get("_key")})
-        for chunk in _chunks(snils):
-            educators.update((e.pk, e) for e in live.filter(snils__in=chunk))
-        for chunk in _chunks(keys):
-            educators.update((e.pk, e) for e in live.filter(name_key__in=chunk))
+        educators = _candidates(live, rows)
         posts = list(Employment.objects.filter(organization=organization).order_by("pk"))
-        for chunk in _chunks(sorted({p.educator_id for p in posts} - educators.keys())):
-            educators.update((e.pk, e) for e in live.filter(pk__in=chunk))
+        educators.update(_by_pk(live, {p.educator_id for p in posts} - educators.keys()))
         _index(existing, educators, posts, context.cache["today"])
         through = Employment.subjects.through
         pairs = through.objects.filter(employment__organization=organization).values_list(
@@ -1075,10 +1115,10 @@ class EducatorImport(ImportSpec):
             if first is not None:
                 raise RowProblem(
                     values["_name_column"],
-                    f"Эта строка о том же педагоге, что и строка «{first}» выше (совпадает СНИЛС или ФИО "
-                    "с датой рождения): один педагог — одна строка.",
+                    f"Эта строка о том же педагоге, что и строка «{self.describe(first)}» выше (совпадает "
+                    "СНИЛС или ФИО с датой рождения): один педагог — одна строка.",
                 )
-            existing.claimed[educator.pk] = self.describe(values)
+            existing.claimed[educator.pk] = values
         return educator
 
     def complete(self, context: ImportContext, values: dict[str, Any], existing: Any | None) -> None:
