@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from imo.core.collation import russian
@@ -261,10 +263,10 @@ def _share(part: int, whole: int) -> float | None:
 # hundred groups at most, whatever the number of people, which Python adds up into the tables. A band is
 # a date range of the stored dates (experience.start_range), so a band code is a few comparisons; the
 # highest education is a subquery on the records' educator index; the main-employment code tests
-# membership in a list the database builds once per query. Measured at region scale (25,000 people):
-# conditional counts per figure instead (one aggregate per band and sex, ~70 of them) were several times
-# slower, on SQLite above all, where every aggregate is evaluated for every row; lists of ids per
-# education level scanned the whole region's records even to count one school.
+# membership in a list the database builds once.
+# Measured at region scale (25,000 people): conditional counts per figure instead (one aggregate per band
+# and sex, ~70 of them) were several times slower, on SQLite above all, where every aggregate is
+# evaluated for every row.
 
 UNKNOWN_CODE = -1
 
@@ -286,7 +288,8 @@ def education_code(field: str = "pk") -> Subquery:
     """The person's highest education (HIGHER_PEDAGOGICAL … OTHER): the largest level × 2 + pedagogical
     over their records, so «of which pedagogical» means a pedagogical record at that level; NULL without
     records. `field` holds the educator's id. A subquery on the records' educator index, so it costs in
-    proportion to the people counted (a school reads its 40 people's records, not the region's)."""
+    proportion to the people counted (a school reads its 40 people's records, not the region's; lists of
+    ids per level, built by scanning every record, made one school's page five times slower)."""
     level = EducationRecord.Level
     score = Case(
         When(level=level.HIGHER, then=Value(HIGHER)),
@@ -426,10 +429,24 @@ def _band_figures(tallies: dict[int, _Tally], bands: tuple[Band, ...], headcount
     )
 
 
+@contextmanager
+def _without_jit() -> Iterator[None]:
+    """PostgreSQL compiles a plan whose estimated cost passes `jit_above_cost` (on by default). The
+    per-person education subquery over a region's 25,000 people passes it, and compiling takes ~45 ms,
+    longer than the time it saves on these queries; so JIT is off for them (SET LOCAL: this transaction
+    only). Nothing changes on other databases, or where the server's JIT is off already."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def staff_statistics(*, scope: StatisticsScope, on: dt.date) -> StaffStatistics:
     """All figures of the scope on the date: three queries whatever the number of people."""
-    groups = _people_groups(paths=scope.paths, on=on)
-    rows = _organization_rows(paths=scope.paths, on=on)
+    with _without_jit():
+        groups = _people_groups(paths=scope.paths, on=on)
+        rows = _organization_rows(paths=scope.paths, on=on)
     names = dict(
         Organization.objects.filter(pk__in={row["organization_id"] for row in rows}).values_list(
             "pk", "short_name"
