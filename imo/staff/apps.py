@@ -26,7 +26,7 @@ class StaffConfig(AppConfig):
         register(
             NavItem(analytics, "Педагогические работники", "staff:list", "staff.view_educator_list", 10),
             NavItem(
-                analytics, "Кадровый состав: статистика", "staff:statistics", "staff.view_statistics", 11
+                analytics, "Педагогические кадры: статистика", "staff:statistics", "staff.view_statistics", 11
             ),
             NavItem(analytics, "Изменения от педагогов", "staff:proposals", "staff.decide_proposals", 12),
             NavItem(analytics, "Моя карточка педагога", "staff:me", "staff.view_own_record", 13),

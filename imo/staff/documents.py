@@ -19,7 +19,6 @@ from imo.core.documents.models import IssuedDocument
 from imo.core.documents.registry import DocumentKind, TemplateVariable, get_kind, register_kind
 from imo.core.documents.rendering import DocxImage, render_docx
 from imo.core.documents.services import common_context, document_issue
-from imo.core.navigation import Direction, NavItem, register
 from imo.orgs.selectors import primary_membership
 from imo.staff.experience import AGE_BANDS, EXPERIENCE_BANDS, statistics_age_date
 from imo.staff.statistics import (
@@ -366,14 +365,5 @@ register_kind(
             TemplateVariable("signer_position", "Должность подписывающего, например «Начальник ИМО»"),
         ),
         sample_context=sample_context,
-    )
-)
-register(
-    NavItem(
-        Direction.ANALYTICS,
-        "Педагогические кадры: статистика",
-        "staff:statistics",
-        "staff.view_statistics",
-        30,
     )
 )
