@@ -11,7 +11,7 @@ import imo.settings as project_settings
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_check_deploy_reports_no_issues_with_production_values(tmp_path):
+def _production_env(tmp_path: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -34,6 +34,11 @@ def test_check_deploy_reports_no_issues_with_production_values(tmp_path):
             "IMO_VAR_DIR": str(tmp_path),
         }
     )
+    return env
+
+
+def test_check_deploy_reports_no_issues_with_production_values(tmp_path):
+    env = _production_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "imo.cli", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -49,3 +54,19 @@ def test_check_deploy_reports_no_issues_with_production_values(tmp_path):
 
 def test_passwords_are_hashed_with_argon2_by_default():
     assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_static_files_collect_with_the_production_storage(tmp_path):
+    """`imo serve` runs collectstatic with whitenoise's manifest storage, which fails on any file a CSS or
+    JS file refers to that is missing (e.g. a vendored library's source map)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "imo.cli", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
