@@ -67,6 +67,7 @@ from imo.core.text import fold
 from imo.orgs.models import OFFICE_EDITOR_ROLES, Organization, Role
 from imo.orgs.selectors import organizations_visible_to
 from imo.reference.models import Position, Subject
+from imo.reference.selectors import active_items
 from imo.staff.bulk import EducationWrite, EducatorWrite, EmploymentWrite, educator_import_many
 from imo.staff.display import mask_snils
 from imo.staff.experience import add_years, format_length, full_years, start_from_length, years_months
@@ -575,8 +576,9 @@ def _reference(context: ImportContext) -> Reference:
     found: Reference | None = context.cache.get("reference")
     if found is not None:
         return found
-    positions = list(Position.objects.filter(is_archived=False).order_by("order", "name"))
-    subjects = list(Subject.objects.filter(is_archived=False).order_by("order", "name"))
+    # The catalogue's active items in Russian order, as every form offers them.
+    positions = list(active_items(Position))
+    subjects = list(active_items(Subject))
     position_index: dict[str, Position] = {}
     for position in positions:
         for name in _names_of(position.name, POSITION_ALIASES):
@@ -601,7 +603,8 @@ def _known(items: Sequence[Position] | Sequence[Subject]) -> str:
 
 # --- the organisation ------------------------------------------------------------------------------
 
-EDUCATIONAL = Q(kind__in=[k for k in Organization.Kind if k not in ("region", "municipality")])
+PARENT_KINDS = (Organization.Kind.REGION, Organization.Kind.MUNICIPALITY)
+EDUCATIONAL = Q(kind__in=[kind for kind in Organization.Kind if kind not in PARENT_KINDS])
 
 
 def organizations_for(user: Any) -> list[Organization]:
