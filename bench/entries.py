@@ -68,16 +68,17 @@ ENTRIES: list[Entry] = [
         target_ms=100,
     ),
     # The educators list (issue #4, item 11): first page, default sort (name), no filter, 100 rows, as the
-    # head with the widest scope (the largest municipality of the region data set, ~5,000 educators).
-    # Baseline: the admin changelist of every educator (25,000; list_per_page 100). The page counts with
-    # Exists subqueries on employments and reads the rows' employments for the page only: its query
-    # count must not grow with the data.
+    # regional administrator (all 25,000 educators of the region data set). The issue's target is the
+    # absolute 150 ms; the admin changelist of the same educators (list_per_page 100, five plain columns,
+    # no employments) is reported as the ratio, not held to 1.0. The page counts with Exists subqueries
+    # on employments and reads the rows' employments for the page only: its query count must not grow.
     Entry(
         name="educators.list",
         url="/staff/?per_page=100",
-        user="head",
+        user="admin",
         baseline_url="/django-admin/staff/educator/",
         target_ms=150,
+        max_ratio=None,
         max_queries=10,
     ),
     # The same list filtered by a subject and an age band (list filters of imo/staff/tables.py:
@@ -85,9 +86,10 @@ ENTRIES: list[Entry] = [
     Entry(
         name="educators.list_filtered",
         url="/staff/?per_page=100&subject={subject_id}&age=45-49",
-        user="head",
+        user="admin",
         baseline_url="/django-admin/staff/educator/",
         target_ms=150,
+        max_ratio=None,
         max_queries=10,
         lookups={"subject_id": ("reference.Subject", "Математика")},
     ),
