@@ -322,54 +322,49 @@ def _write_subjects(
     rows: Sequence[EducatorWrite], posts_new: list[Employment]
 ) -> list[tuple[Employment, str, list[Subject]]]:
     """The subjects of new posts and the new subject lists of existing ones (rows of the through
-    table); returns (post, "add"/"delete", subjects) for the audit log."""
+    table: inserted in one statement, removed in one per batch); returns (post, "add"/"delete",
+    subjects) for the audit log."""
     from imo.core.imports.bulk import insert_rows
 
     through = Employment.subjects.through
     log: list[tuple[Employment, str, list[Subject]]] = []
     inserted: list[tuple[int, int]] = []
-    by_post: dict[int, list[Subject]] = {}
-    for row in rows:
-        write = row.employment
-        if write is None or write.subjects is None:
-            continue
-        if write.employment is None:
-            continue  # new posts below, in the order of posts_new
-        by_post[write.employment.pk] = write.subjects
     for post in posts_new:
         subjects: list[Subject] = getattr(post, "_import_subjects", [])
         if subjects:
             inserted.extend((post.pk, subject.pk) for subject in subjects)
             log.append((post, "add", subjects))
-    if by_post:
-        held: dict[int, set[int]] = {}
-        ids = sorted(by_post)
-        for start in range(0, len(ids), _BATCH):
-            chunk = ids[start : start + _BATCH]
-            for employment_id, subject_id in through.objects.filter(employment_id__in=chunk).values_list(
-                "employment_id", "subject_id"
-            ):
-                held.setdefault(employment_id, set()).add(subject_id)
-        removed: list[tuple[int, int]] = []
-        posts = {
-            row.employment.employment.pk: row.employment.employment
-            for row in rows
-            if row.employment is not None and row.employment.employment is not None
-        }
-        for pk, subjects in by_post.items():
-            wanted = {s.pk for s in subjects}
-            before = held.get(pk, set())
-            added = [s for s in subjects if s.pk not in before]
-            gone = before - wanted
-            inserted.extend((pk, s.pk) for s in added)
-            removed.extend((pk, subject_id) for subject_id in gone)
-            if gone:
-                names = {s.pk: s for s in Subject.objects.filter(pk__in=gone)}
-                log.append((posts[pk], "delete", [names[i] for i in sorted(gone)]))
-            if added:
-                log.append((posts[pk], "add", added))
-        for pk, subject_id in removed:
-            through.objects.filter(employment_id=pk, subject_id=subject_id).delete()
+    changed = {
+        row.employment.employment.pk: (row.employment.employment, row.employment.subjects)
+        for row in rows
+        if row.employment is not None
+        and row.employment.employment is not None
+        and row.employment.subjects is not None
+    }
+    held: dict[int, dict[int, int]] = {}  # post → subject → through row
+    ids = sorted(changed)
+    for start in range(0, len(ids), _BATCH):
+        pairs = through.objects.filter(employment_id__in=ids[start : start + _BATCH])
+        for pk, employment_id, subject_id in pairs.values_list("pk", "employment_id", "subject_id"):
+            held.setdefault(employment_id, {})[subject_id] = pk
+    gone_rows: list[int] = []
+    gone_by_post: dict[int, list[int]] = {}
+    for pk, (_, subjects) in changed.items():
+        before = held.get(pk, {})
+        wanted = {s.pk for s in subjects}
+        added = [s for s in subjects if s.pk not in before]
+        inserted.extend((pk, s.pk) for s in added)
+        gone = sorted(set(before) - wanted)
+        gone_rows.extend(before[subject_id] for subject_id in gone)
+        if gone:
+            gone_by_post[pk] = gone
+        if added:
+            log.append((changed[pk][0], "add", added))
+    if gone_by_post:
+        names = Subject.objects.in_bulk({i for gone in gone_by_post.values() for i in gone})
+        log.extend((changed[pk][0], "delete", [names[i] for i in gone]) for pk, gone in gone_by_post.items())
+    for start in range(0, len(gone_rows), _BATCH):
+        through.objects.filter(pk__in=gone_rows[start : start + _BATCH]).delete()
     insert_rows(through, ["employment_id", "subject_id"], inserted)
     return log
 

@@ -268,6 +268,37 @@ def test_matching_by_snils_updates_the_person_and_their_post(district, head, tmp
     assert operations == {"add"}
 
 
+def test_subjects_and_education_of_a_known_person_change_in_place(district, head, tmp_path):
+    educator = make_educator(
+        municipality=district.municipality,
+        school=district.school_a,
+        subjects=("Математика", "Информатика"),
+        last_name="Иванова",
+        first_name="Мария",
+        patronymic="Петровна",
+        birth_date=dt.date(1985, 3, 15),
+        snils=S1,
+    )
+    EducationRecord.objects.create(educator=educator, level=EducationRecord.Level.HIGHER)
+    post = educator.employments.get()
+    header = [*HEADER, "Образование"]
+    rows = [
+        [*row(subjects="Информатика, Физика", starts="", experience="", hours=""), "Высшее педагогическое"]
+    ]
+    analysis = _import(tmp_path, rows, user=head, organization=district.school_a, header=header, by=head)
+    assert analysis.saved_counts["updated"] == 1, analysis.errors
+    assert set(analysis.rows[0].changes) == {"subjects", "is_pedagogical"}
+    assert {s.name for s in post.subjects.all()} == {"Информатика", "Физика"}
+    assert educator.education_records.get().is_pedagogical
+    entries = LogEntry.objects.get_for_object(post).filter(action=LogEntry.Action.UPDATE)
+    operations = {
+        (e.changes["subjects"]["operation"], tuple(e.changes["subjects"]["objects"])) for e in entries
+    }
+    assert ("delete", ("Математика",)) in operations and ("add", ("Физика",)) in operations
+    again = _import(tmp_path, rows, user=head, organization=district.school_a, header=header)
+    assert again.saved_counts["unchanged"] == 1, [r.changes for r in again.rows]
+
+
 def test_matching_by_name_and_birth_date_adds_the_snils(district, head, tmp_path):
     educator = make_educator(
         municipality=district.municipality,
