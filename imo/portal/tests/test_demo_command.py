@@ -43,6 +43,9 @@ def test_region_scale():
     assert 450 <= Organization.objects.filter(parent__kind=Organization.Kind.MUNICIPALITY).count() <= 550
     heads = Membership.objects.filter(role=Role.HEAD).count()
     assert heads == 17
+    from imo.staff.models import Educator
+
+    assert 24_000 <= Educator.objects.count() <= 26_000  # issue #4: ~25,000 educators at region scale
 
 
 @pytest.mark.django_db
