@@ -110,3 +110,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if E2E_DIR in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_catalogues(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (browser tests, the worker's) end with a flush that empties every table,
+    including the catalogues a data migration seeded (subjects, positions, grades): the next test
+    would find no «Учитель». Seed them again for tests that use such a database."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("imo.reference.migrations.0002_seed").seed(apps, None)
