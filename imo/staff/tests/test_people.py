@@ -554,3 +554,27 @@ def test_access_log_refused_to_others(client, district, key):
 def test_superuser_sees_the_whole_access_log(client, log):
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     assert _rows(client) == {"Карточка А", "Список Б", "Чужое В"}
+
+
+def test_erasure_acts_export(client, district):
+    import io
+
+    import openpyxl
+
+    from imo.staff.models import ErasureAct
+
+    ErasureAct.objects.create(
+        number="7", made_on=dt.date(2026, 11, 1), reason="Отзыв согласия", subject="А. Б. В. (запись № 1)",
+        municipality=district.municipality, made_by=district.user("head"),
+    )  # fmt: skip
+    client.force_login(district.user("methodist"))
+    assert client.get(reverse("staff:erasure_acts_export")).status_code == 403
+    client.force_login(district.user("head"))
+    response = client.get(reverse("staff:erasure_acts_export"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[2]][:4] == [
+        "7",
+        dt.datetime(2026, 11, 1),
+        "А. Б. В. (запись № 1)",
+        "Отзыв согласия",
+    ]

@@ -484,3 +484,26 @@ def test_profile_section_template_renders_on_its_own(district, people):
     html = render_to_string(section.section.template, section.context, request=request)
     assert "Предложенные изменения" in html and "Нужна справка" in html and "отклонено" in html
     assert "+7 (928) 000-00-01 → +7 (928) 111-22-33" in html
+
+
+def test_queue_export_holds_the_pending_proposals(client, district):
+    import io
+
+    import openpyxl
+
+    from imo.staff.models import ChangeProposal
+    from imo.staff.tests.factories import make_educator
+
+    educator = make_educator(municipality=district.municipality, school=district.school_a, last_name="Алиева")
+    ChangeProposal.objects.create(
+        educator=educator, section="contacts", action="change", data={"values": {"phone": "1"}, "before": {}},
+        proposed_by=district.user("teacher_a"),
+    )  # fmt: skip
+    client.force_login(district.user("teacher_a"))
+    assert client.get(reverse("staff:proposals_export")).status_code == 403
+    client.force_login(district.user("school_admin_a"))
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(reverse("staff:proposals_export")).content)).active
+    assert sheet.max_row == 2 and "Алиева" in sheet["B2"].value and sheet["E2"].value == "ждёт решения"
+    client.force_login(district.user("school_admin_b"))
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(reverse("staff:proposals_export")).content)).active
+    assert sheet.max_row == 1

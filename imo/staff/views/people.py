@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString
 
 from imo.core.access import AppRequest, login_only, requires
 from imo.core.collation import russian
-from imo.core.excel import xlsx_response
+from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
 from imo.core.tables import (
     ChoiceFilter,
     Column,
@@ -307,6 +307,22 @@ def erasure_acts(request: AppRequest) -> HttpResponse:
     )
 
 
+_ACT_COLUMNS = (
+    ExportColumn("Номер акта", lambda a: a.number, 12),
+    ExportColumn("Дата акта", lambda a: a.made_on, 12),
+    ExportColumn("Чьи данные", lambda a: a.subject, 30),
+    ExportColumn("Основание", lambda a: a.reason, 40),
+    ExportColumn("Муниципалитет", lambda a: str(a.municipality), 30),
+    ExportColumn("Составил(а)", lambda a: str(a.made_by), 28),
+)
+
+
+@requires("staff.view_access_log")
+def erasure_acts_export(request: AppRequest) -> HttpResponse:
+    content = write_xlsx(_ACT_COLUMNS, erasure_acts_visible_to(request.user), sheet_name="Акты")
+    return xlsx_response(content, f"Акты об уничтожении ПДн_{timezone.localdate():%d.%m.%Y}.xlsx")
+
+
 @requires("staff.view_access_log")
 def erasure_act(request: AppRequest, pk: int) -> HttpResponse:
     act = erasure_act_get_for(user=request.user, pk=pk)
@@ -433,6 +449,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/subject-export/", subject_export, name="subject_export"),
     path("<int:pk>/erase/", erase, name="erase"),
     path("erasure-acts/", erasure_acts, name="erasure_acts"),
+    path("erasure-acts/export/", erasure_acts_export, name="erasure_acts_export"),
     path("erasure-acts/<int:pk>/", erasure_act, name="erasure_act"),
     path("access-log/", access_log, name="access_log"),
     path("access-log/export/", access_log_export, name="access_log_export"),

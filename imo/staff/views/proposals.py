@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from imo.core.access import AppRequest, login_only
+from imo.core.access import AppRequest, login_only, requires
+from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
 from imo.core.paging import paginate
 from imo.core.profile import ProfileSection, register_section
 from imo.staff.models import Award, ChangeProposal, EducationRecord, Educator
@@ -142,6 +144,34 @@ def propose(request: AppRequest, pk: int, section: str) -> HttpResponse:
 # --- the queue and the decision --------------------------------------------------------------------
 
 
+def _queue(request: AppRequest) -> tuple[bool, Any]:
+    decided = request.GET.get("status") == "decided"
+    proposals = proposals_decidable_by(request.user)
+    if decided:
+        return decided, proposals.exclude(status=Status.PENDING).order_by("-decided_at", "-pk")
+    return decided, proposals.filter(status=Status.PENDING).order_by("created_at", "pk")
+
+
+_EXPORT_COLUMNS = (
+    ExportColumn("Дата", lambda p: timezone.localtime(p.created_at).date(), 12),
+    ExportColumn("Педагог", lambda p: str(p.educator), 34),
+    ExportColumn("Что предложено", summary, 50),
+    ExportColumn("Действие", lambda p: p.get_action_display(), 12),
+    ExportColumn("Состояние", lambda p: p.get_status_display(), 14),
+    ExportColumn("Решение принято", lambda p: timezone.localtime(p.decided_at) if p.decided_at else None, 16),
+    ExportColumn("Комментарий", lambda p: p.comment, 40),
+)
+
+
+@requires("staff.decide_proposals")
+def proposal_export(request: AppRequest) -> HttpResponse:
+    """The queue as on the page (pending, or decided with ?status=decided), as .xlsx."""
+    decided, proposals = _queue(request)
+    name = "Решённые изменения" if decided else "Изменения на рассмотрении"
+    content = write_xlsx(_EXPORT_COLUMNS, proposals.iterator(chunk_size=500), sheet_name=name)
+    return xlsx_response(content, f"{name}_{timezone.localdate():%d.%m.%Y}.xlsx")
+
+
 @login_only
 def proposal_list(request: AppRequest) -> HttpResponse:
     """The decider's queue (pending, or decided ones on request); a teacher sees their own proposals."""
@@ -155,12 +185,7 @@ def proposal_list(request: AppRequest) -> HttpResponse:
             "staff/proposals/mine.html",
             {**section_context_for(request.user, own), "breadcrumbs": [{"label": QUEUE_CRUMB}]},
         )
-    decided = request.GET.get("status") == "decided"
-    proposals = proposals_decidable_by(request.user)
-    if decided:
-        proposals = proposals.exclude(status=Status.PENDING).order_by("-decided_at", "-pk")
-    else:
-        proposals = proposals.filter(status=Status.PENDING).order_by("created_at", "pk")
+    decided, proposals = _queue(request)
     page = paginate(request, proposals)
     rows = [{"proposal": p, "summary": summary(p)} for p in page.object_list]
     return render(
@@ -284,6 +309,7 @@ register_section(PROFILE_SECTION)  # imported by StaffConfig.ready()
 urlpatterns: list[URLPattern] = [
     path("<int:pk>/propose/<str:section>/", propose, name="propose"),
     path("proposals/", proposal_list, name="proposals"),
+    path("proposals/export/", proposal_export, name="proposals_export"),
     path("proposals/<int:proposal_pk>/", proposal_detail, name="proposal_detail"),
     path("proposals/<int:proposal_pk>/decide/", proposal_decide, name="proposal_decide"),
 ]
