@@ -57,16 +57,22 @@ class Problem:
     column: str | None  # the header as written in the file (or the template's, for a missing column)
     message: str
     cell: str = ""  # "F7"
+    url: str = ""  # a page where the user can act on it (warnings: e.g. the duplicates page)
+    url_text: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message, "cell": self.cell}
+        found = {"row": self.row, "column": self.column, "message": self.message, "cell": self.cell}
+        if self.url:
+            found.update(url=self.url, url_text=self.url_text)
+        return found
 
 
 @dataclass
 class RowResult:
     number: int
     values: dict[str, Any]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # errors: the row is not saved
+    warnings: list[Problem] = field(default_factory=list)  # for a human to look at: the row is saved
     existing: Any = None
     action: str = ""
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
@@ -101,8 +107,14 @@ class Analysis:
     def has_errors(self) -> bool:
         return bool(self.fatal or self.problems or any(row.problems for row in self.rows))
 
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems that do not keep their rows out (never counted by `has_errors`)."""
+        return [warning for row in self.rows for warning in row.warnings]
+
     def summary(self) -> dict[str, Any]:
-        """The command line's --json: {"rows", "created", "updated", "unchanged", "errors"}."""
+        """The command line's --json: {"rows", "created", "updated", "unchanged", "errors"}, and
+        "warnings" (same shape as "errors") when there are any."""
         counts = (
             self.saved_counts
             if self.saved
@@ -116,13 +128,17 @@ class Analysis:
             [{"row": None, "column": None, "message": self.fatal}] if self.fatal else []
         )
         errors += [{"row": p.row, "column": p.column, "message": p.message} for p in self.errors]
-        return {
+        found: dict[str, Any] = {
             "rows": len(self.rows),
             "created": counts.get("created", 0),
             "updated": counts.get("updated", 0),
             "unchanged": counts.get("unchanged", 0),
             "errors": errors,
         }
+        warnings = self.warnings
+        if warnings:
+            found["warnings"] = [{"row": p.row, "column": p.column, "message": p.message} for p in warnings]
+        return found
 
     def report(self, spec: ImportSpec) -> dict[str, Any]:
         """Everything the preview page shows, as JSON-ready data (kept on the ImportRun)."""
@@ -138,6 +154,9 @@ class Analysis:
             "unchanged": self.count(UNCHANGED),
             "invalid": self.count(ERROR),
             "errors": [problem.as_dict() for problem in self.errors],
+            # Reports kept before warnings existed have neither key: readers use .get(…, []).
+            "warnings": [problem.as_dict() for problem in self.warnings],
+            "warned": sum(1 for row in self.rows if row.warnings),
             "items": [
                 [row.number, row.action, row.label, _changes_for_display(spec, row.changes)]
                 for row in self.rows
@@ -457,7 +476,14 @@ def _match_row(spec: ImportSpec, context: ImportContext, row: RowResult, headers
             column = (
                 spec.column(error.column).header if any(c.key == error.column for c in spec.columns) else None
             )
-        return Problem(row.number, column, error.message, _cell(headers, error.column, row.number))
+        return Problem(
+            row.number,
+            column,
+            error.message,
+            _cell(headers, error.column, row.number),
+            error.url,
+            error.url_text,
+        )
 
     if row.problems:
         row.action = ERROR
@@ -473,6 +499,7 @@ def _match_row(spec: ImportSpec, context: ImportContext, row: RowResult, headers
     if row.problems:
         row.action = ERROR
         return
+    row.warnings.extend(problem(warning) for warning in spec.warnings(context, row.values, row.existing))
     if row.existing is None:
         row.action = CREATE
         return

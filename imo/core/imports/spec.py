@@ -13,10 +13,13 @@
         )
 
         def find(self, context, values): ...     # the existing object of a row (natural key), or None
+        def warnings(self, context, values, existing): ...  # what a human should look at (optional)
         def save(self, context, creates, updates, *, by, progress): ...   # one call to a bulk service
 
 The framework reads the file, matches headers, normalises and validates cells, detects duplicates in
 the file, asks `find`/`check`, computes what would change, and shows it; `save` runs in one transaction.
+Errors (`find`, `check`) keep a row out; warnings (`warnings`) are shown on their row and column but the
+row loads (e.g. a possible duplicate of a record that only a human can tell apart).
 """
 
 from __future__ import annotations
@@ -112,12 +115,15 @@ class Column:
 
 
 class RowProblem(Exception):
-    """Raised by `find` (or returned by `check`): a problem of the row, tied to a column key or None."""
+    """Raised by `find` (or returned by `check` and `warnings`): a problem of the row, tied to a column key
+    or None. `url` (with `url_text`) is a page where the user can act on it, shown next to the message."""
 
-    def __init__(self, column: str | None, message: str) -> None:
+    def __init__(self, column: str | None, message: str, *, url: str = "", url_text: str = "") -> None:
         super().__init__(message)
         self.column = column
         self.message = message
+        self.url = url
+        self.url_text = url_text
 
 
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -178,6 +184,14 @@ class ImportSpec:
         self, context: ImportContext, values: dict[str, Any], existing: Any | None
     ) -> Iterable[RowProblem]:
         """Rules across columns; return the problems."""
+        return ()
+
+    def warnings(
+        self, context: ImportContext, values: dict[str, Any], existing: Any | None
+    ) -> Iterable[RowProblem]:
+        """What a human should look at in a row that has no errors (asked after `check`): shown on the
+        row and column, counted, but never blocking — the row is saved. E.g. a new person with the name
+        and birth date of a record under another СНИЛС (maybe a typo, maybe a namesake)."""
         return ()
 
     def changes(

@@ -38,12 +38,14 @@ from imo.core.imports.workbooks import write_error_copy, write_template
 
 ROWS_PER_PAGE = 50
 ERRORS_PER_PAGE = 50
+WARNED = "warned"  # the rows filter: rows with warnings (whatever their action)
 SHOW_CHOICES = (
     ("", "Все"),
     (engine.CREATE, "Новые"),
     (engine.UPDATE, "Изменятся"),
     (engine.UNCHANGED, "Без изменений"),
     (engine.ERROR, "С ошибками"),
+    (WARNED, "С предупреждениями"),
 )
 
 
@@ -126,22 +128,42 @@ def run_page(
     """One page for the whole life of a run: progress, then the preview, then the result."""
     run = services.import_run_sync_job(run=run)
     report = run.report or {}
+    warnings = report.get("warnings", [])  # absent from reports kept before warnings existed
+    by_row: dict[int, list[dict[str, Any]]] = {}
+    for warning in warnings:
+        by_row.setdefault(warning.get("row"), []).append(warning)
+    show_choices = [choice for choice in SHOW_CHOICES if choice[0] != WARNED or warnings]
     show = request.GET.get("show", "")
-    if show not in dict(SHOW_CHOICES):
+    if show not in dict(show_choices):
         show = ""
     items = report.get("items", [])
-    if show:
+    if show == WARNED:
+        items = [item for item in items if item[0] in by_row]
+    elif show:
         items = [item for item in items if item[1] == show]
+    rows_page = _page(items, request.GET.get("page"), ROWS_PER_PAGE)
+    rows = [
+        {
+            "number": number,
+            "action": action,
+            "label": label,
+            "changes": changes,
+            "warnings": by_row.get(number),
+        }
+        for number, action, label, changes in rows_page.object_list
+    ]
     context = {
         "spec": spec,
         "run": run,
         "report": report,
         "urls": _urls(spec, run),
         "show": show,
-        "show_choices": SHOW_CHOICES,
+        "show_choices": show_choices,
         "action_labels": engine.ACTION_LABELS,
-        "rows_page": _page(items, request.GET.get("page"), ROWS_PER_PAGE),
+        "rows_page": rows_page,
+        "rows": rows,
         "errors_page": _page(report.get("errors", []), request.GET.get("errors_page"), ERRORS_PER_PAGE),
+        "warnings_page": _page(warnings, request.GET.get("warnings_page"), ERRORS_PER_PAGE),
         "valid_rows": report.get("created", 0) + report.get("updated", 0),
         "to_save": report.get("created", 0) + report.get("updated", 0),
         "done_url": done_url,
@@ -189,4 +211,5 @@ def commit(request: AppRequest, *, spec: ImportSpec, run: ImportRun) -> HttpResp
 def errors_download(request: AppRequest, *, spec: ImportSpec, run: ImportRun) -> HttpResponse:
     content = write_error_copy(spec, run.path(), run.report or {})
     stem = Path(run.original_name).stem or "файл"
-    return _xlsx(content, f"{stem}_ошибки_{dt.date.today():%d.%m.%Y}.xlsx")
+    what = "ошибки" if run.has_errors or not (run.report or {}).get("warnings") else "пометки"
+    return _xlsx(content, f"{stem}_{what}_{dt.date.today():%d.%m.%Y}.xlsx")

@@ -142,10 +142,12 @@ def _cell_position(reference: str) -> tuple[int, int] | None:
     return int(number) - 1, column - 1
 
 
-def _problems_by_row(report: dict[str, Any]) -> tuple[dict[int | None, list[str]], set[tuple[int, int]]]:
+def _problems_by_row(
+    report: dict[str, Any], key: str = "errors"
+) -> tuple[dict[int | None, list[str]], set[tuple[int, int]]]:
     by_row: dict[int | None, list[str]] = defaultdict(list)
     marked: set[tuple[int, int]] = set()
-    for problem in report.get("errors", []):
+    for problem in report.get(key, []):
         prefix = f"{problem['column']}: " if problem.get("column") and problem.get("row") else ""
         by_row[problem.get("row")].append(prefix + problem["message"])
         position = _cell_position(problem.get("cell", ""))
@@ -154,23 +156,33 @@ def _problems_by_row(report: dict[str, Any]) -> tuple[dict[int | None, list[str]
     return by_row, marked
 
 
+ERROR_COLOUR, WARNING_COLOUR = "#F8D7DA", "#FFF3CD"
+
+
 class _CellWriter:
-    """Writes a cell keeping its type (dates as dates), red when it holds a problem."""
+    """Writes a cell keeping its type (dates as dates), red when it holds an error, yellow when it holds
+    a warning."""
 
     def __init__(self, book: Any, sheet: Any) -> None:
         self.sheet = sheet
         self.date = book.add_format({"num_format": "dd.mm.yyyy"})
-        self.bad = book.add_format({"bg_color": "#F8D7DA"})
-        self.bad_date = book.add_format({"bg_color": "#F8D7DA", "num_format": "dd.mm.yyyy"})
+        self.formats = {
+            colour: (
+                book.add_format({"bg_color": colour}),
+                book.add_format({"bg_color": colour, "num_format": "dd.mm.yyyy"}),
+            )
+            for colour in (ERROR_COLOUR, WARNING_COLOUR)
+        }
 
-    def write(self, row: int, column: int, value: Any, flagged: bool) -> None:
-        plain = self.bad if flagged else None
+    def write(self, row: int, column: int, value: Any, colour: str = "") -> None:
+        """`colour`: ERROR_COLOUR, WARNING_COLOUR or "" (not marked)."""
+        plain, dated = self.formats[colour] if colour else (None, self.date)
         if is_blank(value):
-            if flagged:
-                self.sheet.write_blank(row, column, None, self.bad)
+            if colour:
+                self.sheet.write_blank(row, column, None, plain)
         elif isinstance(value, dt.datetime | dt.date):
             moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-            self.sheet.write_datetime(row, column, moment, self.bad_date if flagged else self.date)
+            self.sheet.write_datetime(row, column, moment, dated)
         elif isinstance(value, bool):
             self.sheet.write_boolean(row, column, value, plain)
         elif isinstance(value, int | float):
@@ -180,14 +192,20 @@ class _CellWriter:
 
 
 def write_error_copy(spec: ImportSpec, path: str | Path, report: dict[str, Any]) -> bytes:
-    """The user's rows where they were, with a column «Ошибки» and the cells with problems marked."""
+    """The user's rows where they were, with a column «Ошибки» and the cells with problems marked red;
+    with warnings, also a column «Предупреждения» and their cells marked yellow."""
     by_row, marked = _problems_by_row(report)
+    warned_rows, warned = _problems_by_row(report, "warnings")
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet(spec.sheet_name)
     header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E9ECEF"})
     error_header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#F8D7DA"})
     error_text = book.add_format({"text_wrap": True, "valign": "top", "font_color": "#842029"})
+    warning_header = book.add_format(
+        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": WARNING_COLOUR}
+    )
+    warning_text = book.add_format({"text_wrap": True, "valign": "top", "font_color": "#664D03"})
     try:
         table = read_table(path, header_score=spec.header_score)
     except ImportFileError as error:
@@ -204,16 +222,26 @@ def write_error_copy(spec: ImportSpec, path: str | Path, report: dict[str, Any])
     title = "Ошибки" + (" (в файле: " + "; ".join(general) + ")" if general else "")
     sheet.write_string(header_row, width, title, error_header)
     sheet.set_column(width, width, 60)
+    last_column = width
+    if warned_rows:
+        last_column = width + 1
+        sheet.write_string(header_row, last_column, "Предупреждения", warning_header)
+        sheet.set_column(last_column, last_column, 60)
     writer = _CellWriter(book, sheet)
     for row in table.rows:
         target = row.number - 1
         for index, value in enumerate(row.cells):
-            writer.write(target, index, value, (target, index) in marked)
+            position = (target, index)
+            colour = ERROR_COLOUR if position in marked else WARNING_COLOUR if position in warned else ""
+            writer.write(target, index, value, colour)
         messages = by_row.get(row.number)
         if messages:
             sheet.write_string(target, width, "; ".join(messages), error_text)
+        notes = warned_rows.get(row.number)
+        if notes:
+            sheet.write_string(target, last_column, "; ".join(notes), warning_text)
     sheet.freeze_panes(header_row + 1, 0)
     last = table.rows[-1].number - 1 if table.rows else header_row + 1
-    sheet.autofilter(header_row, 0, max(header_row + 1, last), width)
+    sheet.autofilter(header_row, 0, max(header_row + 1, last), last_column)
     book.close()
     return buffer.getvalue()
