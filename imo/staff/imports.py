@@ -11,12 +11,12 @@ form, or `--organization`). How a row finds its person:
    worked at this organisation;
 4. else it is a new person in the organisation's municipality database.
 
-Potential duplicates are row errors, never merged and never created silently: a new person with the same
-full name and birth date as a record with another СНИЛС, and a new person with the same full name as
-someone working at this organisation under another СНИЛС (unless the birth dates tell them apart). The
-import framework has no per-row warnings, and a duplicate created by an import is worse than a row the
-school adds by hand after a look: see docs/user-guide/educators-import.md. With «только строки без
-ошибок» the rest of the list loads.
+Potential duplicates are never merged and never created silently: a new person with the same full name
+and birth date as a record with another СНИЛС, and a new person with the same full name as someone working
+at this organisation (unless the birth dates or СНИЛС tell them apart) load as new records with a row
+WARNING (`EducatorImport.warnings`) that names the other record; the office compares and merges them on
+the duplicates page (staff:duplicates), where both records then show. Only a match that cannot be chosen
+(two records with the row's name and birth date) is a row error: see docs/user-guide/educators-import.md.
 
 The post at the organisation: the employment with the same position (the current one; a rehire after an
 ended one starts a new employment), else a new employment. Experience («Стаж пед.», «Стаж общий») is
@@ -40,6 +40,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from imo.core.identifiers import validate_inn, validate_snils
@@ -72,6 +73,7 @@ from imo.staff.bulk import EducationWrite, EducatorWrite, EmploymentWrite, educa
 from imo.staff.display import mask_snils
 from imo.staff.experience import add_years, format_length, full_years, start_from_length, years_months
 from imo.staff.models import EducationRecord, Educator, Employment
+from imo.staff.selectors import active_on, educators_visible_to
 from imo.staff.services import name_key_of
 
 MIN_AGE, MAX_AGE = 16, 100
@@ -631,6 +633,16 @@ def municipality_of(organization: Organization) -> Organization | None:
     )
 
 
+def _duplicates_url(user: Any) -> str:
+    """The duplicates page, for those who may merge there (the command line's administrator too)."""
+    if user is not None and not user.has_perm("staff.merge_educators"):
+        return ""
+    try:
+        return reverse("staff:duplicates")
+    except NoReverseMatch:
+        return ""
+
+
 # --- matching -------------------------------------------------------------------------------------
 
 
@@ -646,6 +658,8 @@ class Existing:
     subjects: dict[int, set[int]] = field(default_factory=dict)  # employment id → subject ids
     education: dict[int, list[EducationRecord]] = field(default_factory=dict)  # educator id → records
     claimed: dict[int, dict[str, Any]] = field(default_factory=dict)  # educator id → the row that matched
+    # Possible duplicates elsewhere the user may see → where they work now (for the warnings).
+    places: dict[int, str] = field(default_factory=dict)
 
 
 def _chunks(items: Sequence[Any], size: int = _BATCH) -> Iterator[Sequence[Any]]:
@@ -866,31 +880,88 @@ def _match_by_name(existing: Existing, values: dict[str, Any]) -> tuple[Educator
             f"Возможные дубликаты: в базе {len(fitting)} записи педагогов с {what}. Укажите СНИЛС, "
             "чтобы выбрать нужную, и сообщите в методический кабинет, чтобы записи объединили.",
         )
-    if candidates:  # the same full name and birth date under another СНИЛС
-        other = candidates[0]
-        return None, RowProblem(
-            "snils",
-            f"Возможный дубликат: в базе уже есть {other.full_name}, {_dated(other.birth_date)} г. р., "
-            f"с другим СНИЛС ({mask_snils(other.snils)}). Если это тот же человек — проверьте СНИЛС "
-            "в файле (или в его карточке); если другой — добавьте его вручную в разделе «Педагоги».",
-        )
-    return None, _duplicate_here(existing, values) if snils else None
+    # Namesakes under another СНИЛС: a new person, with a warning (`_possible_duplicates`).
+    return None, None
 
 
-def _duplicate_here(existing: Existing, values: dict[str, Any]) -> RowProblem | None:
-    """A new person with the same name as someone working here under another СНИЛС (unless their birth
-    dates tell them apart)."""
-    birth_date = values.get("birth_date")
+def _namesakes_elsewhere(existing: Existing, values: dict[str, Any]) -> list[Educator]:
+    """Records with the row's full name and birth date under another СНИЛС (a new row's possible
+    duplicates: a typo in a СНИЛС, or a namesake born the same day)."""
+    snils, birth_date = values.get("snils", ""), values.get("birth_date")
+    if not (snils and birth_date and values.get("_key")) or snils in existing.by_snils:
+        return []
+    return [
+        e for e in existing.by_person.get((values["_key"], birth_date), []) if e.snils and e.snils != snils
+    ]
+
+
+def _namesakes_here(existing: Existing, values: dict[str, Any]) -> list[Educator]:
+    """People working here now under the row's full name whom neither the birth dates nor the СНИЛС
+    tell apart from the new row's person."""
+    birth_date, snils = values.get("birth_date"), values.get("snils", "")
+    found: list[Educator] = []
+    if not values.get("_key"):
+        return found
     for other in existing.here_by_name.get(values["_key"], []):
         told_apart = other.birth_date and birth_date and other.birth_date != birth_date
-        if other.pk in existing.current_here and other.snils and not told_apart:
-            return RowProblem(
-                "snils",
-                f"Возможный дубликат: в этой организации уже работает {other.full_name} с другим "
-                f"СНИЛС ({mask_snils(other.snils)}). Если это тот же человек — проверьте СНИЛС; "
-                "если другой — укажите дату рождения, чтобы различить их.",
-            )
-    return None
+        if other.pk in existing.current_here and not told_apart and not (snils and other.snils == snils):
+            found.append(other)
+    return found
+
+
+def _possible_duplicates(context: ImportContext, values: dict[str, Any]) -> Iterator[RowProblem]:
+    """The warnings of a new row that may be someone already in the database; the row still loads (the
+    system cannot tell a typo from a namesake) and the office decides on the duplicates page."""
+    existing: Existing = context.cache["existing"]
+    organization: Organization = context.cache["organization"]
+    url: str = context.cache.get("duplicates_url", "")
+    if url:
+        after = (
+            "После загрузки записи можно сравнить и при необходимости объединить на странице "
+            "«Возможные дубликаты»."
+        )
+    else:
+        after = "Если окажется, что это один человек, сообщите в методический кабинет: записи объединят."
+    link = {"url": url, "url_text": "Возможные дубликаты"} if url else {}
+    snils = values.get("snils", "")
+    elsewhere = _namesakes_elsewhere(existing, values)
+    if elsewhere:
+        shown = "; ".join(
+            f"{other.full_name}, {_dated(other.birth_date)} г. р."
+            + (f" ({existing.places[other.pk]})" if existing.places.get(other.pk) else "")
+            + f", с другим СНИЛС ({mask_snils(other.snils)})"
+            for other in elsewhere[:3]
+        )
+        yield RowProblem(
+            "snils",
+            f"Возможный дубликат: в базе уже есть {shown}. Если это тот же человек, проверьте СНИЛС в "
+            f"файле; если другой — будет добавлена новая запись. {after}",
+            **link,
+        )
+    reported = {other.pk for other in elsewhere}
+    for other in _namesakes_here(existing, values):
+        if other.pk in reported:
+            continue
+        born = (
+            f", {_dated(other.birth_date)} г. р."
+            if other.birth_date
+            else ", дата рождения в записи не указана"
+        )
+        if other.snils and snils:
+            number = f", с другим СНИЛС ({mask_snils(other.snils)})"
+        elif other.snils:
+            number = f", СНИЛС {mask_snils(other.snils)}"
+        else:
+            number = ", СНИЛС в записи не указан"
+        where = "в файле" if not values.get("birth_date") else "в карточке уже работающего педагога"
+        yield RowProblem(
+            "snils" if snils else values["_name_column"],
+            f"Возможный дубликат: в {organization.short_name} уже работает {other.full_name}{born}{number}. "
+            "Если это тот же человек, проверьте СНИЛС и дату рождения в файле; если другой — будет добавлена "
+            f"новая запись (чтобы система различала их, укажите дату рождения {where}). {after}",
+            **link,
+        )
+        return
 
 
 def _check_names(values: dict[str, Any]) -> Iterator[RowProblem]:
@@ -1033,6 +1104,7 @@ class EducatorImport(ImportSpec):
             organization=None if problem else organization,
             municipality=municipality,
             scope_problem=problem,
+            duplicates_url=_duplicates_url(context.user),
         )
 
     # --- in-file keys -----------------------------------------------------------------------------
@@ -1080,11 +1152,36 @@ class EducatorImport(ImportSpec):
         )
         for employment_id, subject_id in pairs:
             existing.subjects.setdefault(employment_id, set()).add(subject_id)
+        self._fetch_places(context, existing, rows)
         if any("_education" in v or "is_pedagogical" in v for v in rows):
             matched = {found.pk for v in rows if (found := self._match(context, v)[0]) is not None}
             for chunk in _chunks(sorted(matched)):
                 for record in EducationRecord.objects.filter(educator_id__in=chunk).order_by("pk"):
                     existing.education.setdefault(record.educator_id, []).append(record)
+
+    @staticmethod
+    def _fetch_places(context: ImportContext, existing: Existing, rows: list[dict[str, Any]]) -> None:
+        """Where the possible duplicates elsewhere work now, for the records the user may see (a school
+        does not learn where someone outside it works): no query without such rows, else two or three."""
+        others = sorted({other.pk for values in rows for other in _namesakes_elsewhere(existing, values)})
+        if not others:
+            return
+        if context.user is not None:
+            visible = educators_visible_to(user=context.user)
+            others = [
+                pk
+                for chunk in _chunks(others)
+                for pk in visible.filter(pk__in=chunk).values_list("pk", flat=True)
+            ]
+        places: dict[int, list[str]] = {}
+        for chunk in _chunks(others):
+            current = Employment.objects.filter(active_on(context.cache["today"]), educator_id__in=chunk)
+            for educator_id, name in current.order_by("pk").values_list(
+                "educator_id", "organization__short_name"
+            ):
+                if name not in places.setdefault(educator_id, []):
+                    places[educator_id].append(name)
+        existing.places = {pk: ", ".join(names) for pk, names in places.items()}
 
     def _match(
         self, context: ImportContext, values: dict[str, Any]
@@ -1123,6 +1220,13 @@ class EducatorImport(ImportSpec):
                 )
             existing.claimed[educator.pk] = values
         return educator
+
+    def warnings(
+        self, context: ImportContext, values: dict[str, Any], existing: Any | None
+    ) -> Iterable[RowProblem]:
+        if existing is not None or context.cache.get("organization") is None:
+            return ()
+        return _possible_duplicates(context, values)
 
     def complete(self, context: ImportContext, values: dict[str, Any], existing: Any | None) -> None:
         if existing is None and not values.get("sex") and values.get("patronymic"):

@@ -34,7 +34,9 @@ from imo.staff.imports import (
     parse_length,
     sex_from_patronymic,
 )
+from imo.staff.merging import duplicate_groups
 from imo.staff.models import EducationRecord, Educator, Employment
+from imo.staff.selectors import duplicates_of
 from imo.staff.tests.factories import make_educator, snils_with_check
 
 S1, S2, S3, S4 = (snils_with_check(body) for body in ("112233445", "223344556", "334455667", "445566778"))
@@ -484,39 +486,158 @@ def test_other_bad_cells(district, head, tmp_path):
 # --- potential duplicates --------------------------------------------------------------------------
 
 
-def test_same_name_and_birth_date_under_another_snils_is_flagged(district, head, tmp_path):
-    make_educator(
+def _ivanova(district, *, school=None, birth_date=dt.date(1985, 3, 15), snils=S2):
+    return make_educator(
         municipality=district.municipality,
-        school=district.school_b,
+        school=school,
         last_name="Иванова",
         first_name="Мария",
         patronymic="Петровна",
-        birth_date=dt.date(1985, 3, 15),
-        snils=S2,
+        birth_date=birth_date,
+        snils=snils,
     )
+
+
+def _warnings(analysis) -> dict[tuple[int | None, str | None], engine.Problem]:
+    return {(p.row, p.column): p for p in analysis.warnings}
+
+
+def test_same_name_and_birth_date_under_another_snils_loads_with_a_warning(district, head, tmp_path):
+    """Maybe a typo in a СНИЛС, maybe a namesake born the same day: only a human can tell. The row is
+    added as a new person, the preview says why to look, and the duplicates page shows the pair."""
+    other = _ivanova(district, school=district.school_b)
     analysis = _import(tmp_path, [row()], user=head, organization=district.school_a)
-    message = _errors(analysis)[(2, "СНИЛС")]
-    assert message.startswith("Возможный дубликат: в базе уже есть Иванова Мария Петровна, 15.03.1985")
-    assert S2 not in message and S2[-2:] in message
-    assert Educator.objects.count() == 1
-
-
-def test_same_name_in_the_same_school_under_another_snils_is_flagged(district, head, tmp_path):
-    make_educator(
-        municipality=district.municipality,
-        school=district.school_a,
-        last_name="Иванова",
-        first_name="Мария",
-        patronymic="Петровна",
-        birth_date=None,
-        snils=S2,
+    assert not analysis.errors and analysis.saved_counts["created"] == 1
+    warning = _warnings(analysis)[(2, "СНИЛС")]
+    assert warning.message.startswith(
+        "Возможный дубликат: в базе уже есть Иванова Мария Петровна, 15.03.1985 г. р. (СОШ с. Бельты), "
+        "с другим СНИЛС (***-***-*** "
     )
+    assert S2 not in warning.message and S2[-2:] in warning.message
+    assert "объединить на странице «Возможные дубликаты»" in warning.message
+    assert warning.url == reverse("staff:duplicates") and warning.cell == "D2"
+    new = Educator.objects.get(snils=S1)
+    assert list(duplicates_of(educator=new)) == [other]
+    assert any({e.pk for e in group.educators} == {new.pk, other.pk} for group in duplicate_groups(head))
+    # Loaded once, the row is the new person: a re-import matches it by СНИЛС and warns no more.
+    again = _import(tmp_path, [row()], user=head, organization=district.school_a)
+    assert again.saved_counts["unchanged"] == 1 and not again.warnings
+
+
+def test_a_school_is_not_told_where_someone_outside_it_works(district, tmp_path):
+    _ivanova(district, school=district.school_b)
+    admin = district.user("school_admin_a")  # may not merge, does not see school B's people
+    analysis = _import(tmp_path, [row()], user=admin, organization=district.school_a)
+    warning = _warnings(analysis)[(2, "СНИЛС")]
+    assert "Иванова Мария Петровна, 15.03.1985 г. р., с другим СНИЛС" in warning.message
+    assert "Бельты" not in warning.message and not warning.url
+    assert "сообщите в методический кабинет" in warning.message
+    assert analysis.saved_counts["created"] == 1
+
+
+def test_same_name_in_the_same_school_under_another_snils_loads_with_a_warning(district, head, tmp_path):
+    other = _ivanova(district, school=district.school_a, birth_date=None)
     analysis = _import(tmp_path, [row(birth="")], user=head, organization=district.school_a)
-    assert "в этой организации уже работает Иванова Мария Петровна" in _errors(analysis)[(2, "СНИЛС")]
-    # Known and different birth dates tell two namesakes apart: a new person.
-    Educator.objects.filter(snils=S2).update(birth_date=dt.date(1970, 1, 1))
+    assert not analysis.errors and analysis.saved_counts["created"] == 1
+    message = _warnings(analysis)[(2, "СНИЛС")].message
+    assert message.startswith(
+        "Возможный дубликат: в СОШ № 1 г. Курчалой уже работает Иванова Мария Петровна, дата рождения в "
+        "записи не указана, с другим СНИЛС (***-***-*** "
+    )
+    groups = duplicate_groups(head)
+    new = Educator.objects.get(snils=S1)
+    assert any({e.pk for e in group.educators} == {new.pk, other.pk} for group in groups)
+
+
+def test_known_and_different_birth_dates_tell_namesakes_apart(district, head, tmp_path):
+    _ivanova(district, school=district.school_a, birth_date=dt.date(1970, 1, 1))
     analysis = _import(tmp_path, [row()], user=head, organization=district.school_a)
-    assert analysis.saved_counts["created"] == 1, analysis.errors
+    assert analysis.saved_counts["created"] == 1 and not analysis.warnings, analysis.errors
+
+
+def test_a_namesake_here_without_a_birth_date_is_flagged_for_a_row_without_snils(district, head, tmp_path):
+    _ivanova(district, school=district.school_a, birth_date=None)
+    analysis = _import(tmp_path, [row(snils="")], user=head, organization=district.school_a)
+    assert analysis.saved_counts["created"] == 1
+    message = _warnings(analysis)[(2, "Ф.И.О.")].message
+    assert "уже работает Иванова Мария Петровна, дата рождения в записи не указана, СНИЛС ***" in message
+
+
+def test_the_preview_shows_possible_duplicates_and_they_do_not_block_the_upload(client, district, tmp_path):
+    _ivanova(district, school=district.school_b)
+    client.force_login(district.user("methodist"))
+    upload = SimpleUploadedFile("педагоги.xlsx", files.xlsx([HEADER, row()]))
+    response = client.post(reverse("staff:import"), {"file": upload, "scope": district.school_a.pk})
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.READY and not run.has_errors
+    preview = client.get(response["Location"]).content.decode()
+    assert "Предупреждения: 1" in preview and "Строк с предупреждениями" in preview
+    assert "Проверьте</span>" in preview and "Возможный дубликат: в базе уже есть" in preview
+    assert f'href="{reverse("staff:duplicates")}"' in preview
+    assert "Загрузить только строки без ошибок" not in preview  # nothing to leave out
+    warned = client.get(response["Location"], {"show": "warned"}).content.decode()
+    assert 'data-testid="warned-row"' in warned
+    copy = client.get(reverse("staff:import_errors", args=[run.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(copy.content)).active
+    assert sheet.cell(row=1, column=len(HEADER) + 2).value == "Предупреждения"
+    assert "Возможный дубликат" in sheet.cell(row=2, column=len(HEADER) + 2).value
+    client.post(reverse("staff:import_commit", args=[run.pk]))  # all-or-nothing counts errors only
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.DONE and Educator.objects.count() == 2
+    result = client.get(response["Location"]).content.decode()
+    assert "Загрузка завершена" in result and "Предупреждения: 1" in result
+    client.force_login(district.user("school_admin_b"))  # someone else's run
+    assert client.get(response["Location"]).status_code == 404
+
+
+def test_a_report_kept_before_warnings_existed_still_renders(client, district):
+    admin = district.user("school_admin_a")
+    report = {
+        "format": "xlsx",
+        "header_row": 1,
+        "fatal": "",
+        "notes": [],
+        "ignored_columns": [],
+        "rows": 1,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "invalid": 0,
+        "errors": [],
+        "items": [[2, "create", "Иванова Мария Петровна", []]],
+        "saved": False,
+        "saved_counts": {},
+    }
+    run = ImportRun.objects.create(
+        kind="educators",
+        original_name="старый.xlsx",
+        file="2025/01/old.xlsx",
+        created_by=admin,
+        status=ImportRun.Status.READY,
+        report=report,
+    )
+    client.force_login(admin)
+    for query in ({}, {"show": "warned"}):
+        page = client.get(reverse("staff:import_run", args=[run.pk]), query)
+        assert page.status_code == 200
+        content = page.content.decode()
+        assert "Иванова Мария Петровна" in content and "Предупреждения" not in content
+
+
+def test_command_line_json_lists_warnings_and_exits_0(district, tmp_path):
+    _ivanova(district, school=district.school_b)
+    path = tmp_path / "педагоги.xlsx"
+    path.write_bytes(files.xlsx([HEADER, row()]))
+    args = ("educators", str(path), "--organization", str(district.school_a.pk), "--json")
+    code, out, _ = _command(*args, "--dry-run")
+    result = json.loads(out)
+    assert code == 0 and result["errors"] == [] and result["created"] == 1
+    [warning] = result["warnings"]
+    assert set(warning) == {"row", "column", "message"}
+    assert (warning["row"], warning["column"]) == (2, "СНИЛС")
+    assert "Возможный дубликат" in warning["message"] and "СОШ с. Бельты" in warning["message"]
+    code, out, _ = _command(*args)
+    assert code == 0 and json.loads(out)["created"] == 1 and Educator.objects.count() == 2
 
 
 def test_existing_duplicates_make_the_match_ambiguous(district, head, tmp_path):
