@@ -97,13 +97,15 @@ class Command(BaseCommand):
         summary = analysis.summary()
         for note in analysis.notes:
             self.stdout.write(f"Примечание: {note}")
-        for error in summary["errors"]:
-            where = []
-            if error["row"]:
-                where.append(f"строка {error['row']}")
-            if error["column"]:
-                where.append(f"«{error['column']}»")
-            self.stdout.write(f"Ошибка ({', '.join(where) or 'файл'}): {error['message']}")
+        warnings = summary.get("warnings", [])
+        for kind, problems in (("Ошибка", summary["errors"]), ("Предупреждение", warnings)):
+            for problem in problems:
+                where = []
+                if problem["row"]:
+                    where.append(f"строка {problem['row']}")
+                if problem["column"]:
+                    where.append(f"«{problem['column']}»")
+                self.stdout.write(f"{kind} ({', '.join(where) or 'файл'}): {problem['message']}")
         if analysis.saved:
             verb = "Сохранено"
         elif dry_run:
@@ -112,5 +114,6 @@ class Command(BaseCommand):
             verb = "Ничего не сохранено из-за ошибок"
         self.stdout.write(
             f"{verb}. Строк: {summary['rows']}, добавлено: {summary['created']}, изменено: "
-            f"{summary['updated']}, без изменений: {summary['unchanged']}, ошибок: {len(summary['errors'])}."
+            f"{summary['updated']}, без изменений: {summary['unchanged']}, ошибок: {len(summary['errors'])}"
+            + (f", предупреждений: {len(summary['warnings'])}." if summary.get("warnings") else ".")
         )
