@@ -4,24 +4,29 @@ would leave.
 
 `educator_import_many` is to the staff import what `organization_upsert_many` is to the organisations
 import: keys are reserved and new rows inserted with COPY (PostgreSQL) or one executemany (SQLite);
-changed rows go through bulk_update; the audit log gets one entry per created or changed object (and
-per change of a post's subjects, as django-auditlog's m2m signal would write it).
+changed rows go through bulk_update. The audit log gets one entry per new person, naming the post and
+the education record created with them, one per other created or changed object, and one per change of
+an existing post's subjects, as django-auditlog's m2m signal would write it
+(docs/decisions/0011-audit-of-bulk-imports.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.db.models.base import ModelState
 from django.utils import timezone
 
+from imo.core.imports.audit import Extra, log_bulk_changes
 from imo.core.imports.spec import Progress, no_progress
 from imo.orgs.models import Organization
 from imo.reference.models import Position, Subject
@@ -35,7 +40,7 @@ _BATCH = 900  # keys per IN (…): below SQLite's 999 parameters
 _UPDATE_BATCH = 500
 _SEXES = frozenset(Educator.Sex.values)
 # Above this many numbers one query reads every СНИЛС of the database (a region holds tens of
-# thousands) instead of dozens of `IN (…)` statements.
+# thousands) instead of dozens of `IN (…)` statements (SQLite; PostgreSQL takes them as one array).
 _READ_ALL_ABOVE = 2000
 
 
@@ -76,6 +81,23 @@ class ImportResult:
     employments_updated: int
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the write: the rows, instances and log entries of a 25,000-row
+    list (about a million objects) all live until it ends, and each full pass of the collector walks
+    every one of them — over half a second of such a write on PostgreSQL. Reference counting still frees
+    what is dropped; the collector is on again afterwards (left alone if the caller had turned it off)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@_collector_paused()
 @transaction.atomic
 def educator_import_many(
     *,
@@ -94,8 +116,6 @@ def educator_import_many(
     already went through the same validators (the import's columns use them); any problem raises
     ValidationError and nothing is saved.
     """
-    from imo.core.imports.audit import log_bulk_changes
-
     if not organization.is_educational:
         raise ValidationError("Место работы — образовательная организация, не муниципалитет.")
     today = timezone.localdate()
@@ -120,13 +140,14 @@ def educator_import_many(
     records_new, records_changed = _write_education(rows, new_people)
 
     progress(75, "Запись в журнал изменений…")
+    folded = _Folded(new_people.values(), posts_new, records_new)
     pairs: list[tuple[Model | None, Model]] = [(None, e) for e in new_people.values()]
     pairs.extend(changed_people)
-    pairs.extend((None, e) for e in posts_new)
+    pairs.extend((None, e) for e in posts_new if e.educator_id not in folded.people)
     pairs.extend(posts_changed)
-    pairs.extend((None, r) for r in records_new)
+    pairs.extend((None, r) for r in records_new if r.educator_id not in folded.people)
     pairs.extend(records_changed)
-    log_bulk_changes(pairs, by=by)
+    log_bulk_changes(pairs, by=by, extra=folded.extra)
     _log_subject_changes(subject_changes, by=by)
     progress(100, "Сохранено")
     return ImportResult(
@@ -254,19 +275,33 @@ def _check_snils_unique(people: list[Educator]) -> None:
         if educator.snils in seen:
             raise ValidationError(f"СНИЛС {educator.snils[-2:]}… указан у двух педагогов в одной загрузке.")
         seen[educator.snils] = educator
-    numbers = sorted(seen)
+    for pk, snils in _snils_holders(sorted(seen)):
+        if snils in seen and seen[snils].pk != pk:
+            raise ValidationError(
+                f"Педагог со СНИЛС, оканчивающимся на {snils[-2:]}, уже есть в базе (возможно, его "
+                "добавили после проверки файла). Проверьте файл ещё раз."
+            )
+
+
+def _snils_holders(numbers: list[str]) -> Iterator[tuple[int, str]]:
+    """(pk, СНИЛС) of the educators holding any of `numbers`: on PostgreSQL one statement with the
+    numbers as an array (the unique index answers it); on SQLite one `IN (…)` per batch, or one read of
+    every СНИЛС when there are many numbers."""
+    if not numbers:
+        return
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Educator._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, snils FROM {table} WHERE snils <> '' AND snils = ANY(%s)", [numbers])
+            yield from cursor.fetchall()
+        return
     holders = Educator.objects.exclude(snils="")
     chunks = [numbers[i : i + _BATCH] for i in range(0, len(numbers), _BATCH)]
     if len(numbers) > _READ_ALL_ABOVE:
         chunks = [[]]
     for chunk in chunks:
         queryset = holders.filter(snils__in=chunk) if chunk else holders
-        for pk, snils in queryset.values_list("pk", "snils").iterator(chunk_size=5000):
-            if snils in seen and seen[snils].pk != pk:
-                raise ValidationError(
-                    f"Педагог со СНИЛС, оканчивающимся на {snils[-2:]}, уже есть в базе (возможно, его "
-                    "добавили после проверки файла). Проверьте файл ещё раз."
-                )
+        yield from queryset.values_list("pk", "snils").iterator(chunk_size=5000)
 
 
 # --- posts -----------------------------------------------------------------------------------------
@@ -323,7 +358,7 @@ def _write_subjects(
 ) -> list[tuple[Employment, str, list[Subject]]]:
     """The subjects of new posts and the new subject lists of existing ones (rows of the through
     table: inserted in one statement, removed in one per batch); returns (post, "add"/"delete",
-    subjects) for the audit log."""
+    subjects) of the existing posts for the audit log (a new post's entry names its subjects)."""
     from imo.core.imports.bulk import insert_rows
 
     through = Employment.subjects.through
@@ -331,9 +366,7 @@ def _write_subjects(
     inserted: list[tuple[int, int]] = []
     for post in posts_new:
         subjects: list[Subject] = getattr(post, "_import_subjects", [])
-        if subjects:
-            inserted.extend((post.pk, subject.pk) for subject in subjects)
-            log.append((post, "add", subjects))
+        inserted.extend((post.pk, subject.pk) for subject in subjects)
     changed = {
         row.employment.employment.pk: (row.employment.employment, row.employment.subjects)
         for row in rows
@@ -429,7 +462,80 @@ def _update(pairs: Sequence[tuple[Model, Model]]) -> None:
     model._default_manager.bulk_update([new for _, new in pairs], sorted(names), batch_size=_UPDATE_BATCH)
 
 
-# --- audit of subjects -----------------------------------------------------------------------------
+# --- audit ---------------------------------------------------------------------------------------
+
+
+class _Folded:
+    """The audit entries of what the import created: one per new person, whose changes also hold, as
+    readable text, the post and the education record created with them ({"место работы": ["None",
+    "Учитель — СОШ № 1 (основное), с 01.09.2015; предметы: Математика; 18 ч/нед."]}) and, in
+    additional_data, their keys. A new post of someone already in the database keeps its own entry, with
+    its subjects in it. See docs/decisions/0011-audit-of-bulk-imports.md."""
+
+    def __init__(
+        self, people: Iterable[Educator], posts: Iterable[Employment], records: Iterable[EducationRecord]
+    ) -> None:
+        post_key, record_key = str(Employment._meta.verbose_name), str(EducationRecord._meta.verbose_name)
+        post_label, record_label = Employment._meta.label_lower, EducationRecord._meta.label_lower
+        self.subjects_key = Employment._meta.get_field("subjects").name
+        self.people: dict[int, Extra | None] = {person.pk: None for person in people}
+        texts: dict[int, dict[str, list[str]]] = {}
+        created: dict[int, dict[str, list[int]]] = {}
+        names = _PostNames()
+        for post in posts:  # a row of the list makes at most one post and one education record
+            if post.educator_id in self.people:
+                texts[post.educator_id] = {post_key: ["None", names.text(post)]}
+                created[post.educator_id] = {post_label: [post.pk]}
+        levels = {str(value): str(label) for value, label in EducationRecord.Level.choices}
+        for record in records:
+            if record.educator_id in self.people:
+                level = levels.get(record.level, record.level)
+                text = f"{level}, педагогическое" if record.is_pedagogical else level
+                texts.setdefault(record.educator_id, {})[record_key] = ["None", text]
+                created.setdefault(record.educator_id, {})[record_label] = [record.pk]
+        for pk, changes in texts.items():
+            self.people[pk] = Extra(changes, {"created_with": created[pk]})
+
+    def extra(self, obj: Model) -> Extra | None:
+        if type(obj) is Employment:
+            subjects = getattr(obj, "_import_subjects", None)
+            return Extra({self.subjects_key: ["None", _names(subjects)]}) if subjects else None
+        return self.people.get(obj.pk) if type(obj) is Educator else None
+
+
+def _names(subjects: Iterable[Subject]) -> str:
+    return ", ".join(subject.name for subject in subjects)
+
+
+class _PostNames:
+    """A new post as a line of text: «Учитель — СОШ № 1 (основное), с 01.09.2015; предметы: Математика,
+    Физика; 18 ч/нед.» (str() of the post, its dates, subjects and load)."""
+
+    def __init__(self) -> None:
+        self.titles: dict[tuple[int, int, bool], str] = {}
+
+    def text(self, post: Employment) -> str:
+        key = (post.position_id, post.organization_id, post.is_main)
+        text = self.titles.get(key)
+        if text is None:
+            text = self.titles[key] = str(post)
+        if post.starts_on:
+            text += f", с {post.starts_on:%d.%m.%Y}"
+        if post.ends_on:
+            text += f" по {post.ends_on:%d.%m.%Y}"
+        if post.end_reason:
+            text += f" ({post.end_reason})"
+        subjects = getattr(post, "_import_subjects", None)
+        if subjects:
+            text += f"; предметы: {_names(subjects)}"
+        if post.weekly_hours is not None:
+            hours = format(post.weekly_hours, "f")
+            hours = hours.rstrip("0").rstrip(".") if "." in hours else hours
+            text += f"; {hours.replace('.', ',')} ч/нед."
+        return text
+
+
+# --- audit of subjects of existing posts ------------------------------------------------------------
 
 
 def _log_subject_changes(changes: list[tuple[Employment, str, list[Subject]]], *, by: Any | None) -> int:

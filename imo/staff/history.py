@@ -67,8 +67,13 @@ def educator_history_entries(*, educator: Educator) -> QuerySet[LogEntry]:
         current[types[model].pk].update(
             str(pk) for pk in model._default_manager.filter(educator=educator).values_list("pk", flat=True)
         )
+    # (An import logs the rows it creates with a new person in the person's entry: such a row, deleted
+    # since, is found by its deletion's entry.)
+    key = str(educator.pk)
     created = LogEntry.objects.filter(
-        content_type__in=child_types, action=LogEntry.Action.CREATE, changes__educator__1=str(educator.pk)
+        Q(action=LogEntry.Action.CREATE, changes__educator__1=key)
+        | Q(action=LogEntry.Action.DELETE, changes__educator__0=key),
+        content_type__in=child_types,
     ).values_list("content_type_id", "object_pk")
     for type_id, object_pk in created:
         current[type_id].add(object_pk)
@@ -176,6 +181,9 @@ def _changes(
     )
     for name, values in items:
         field = _field(model, name)
+        if field is None and isinstance(values, list):  # a key that is no field, e.g. «место работы»
+            result.extend(_note(entry, name, values))  # (the import's entry of a new person)
+            continue
         if not _is_shown(field, name):
             continue
         label = capfirst(str(field.verbose_name))
@@ -193,6 +201,15 @@ def _changes(
             old_text, new_text = _display(field, old, names), _display(field, new, names)
         result.append(HistoryChange(label, old_text, new_text))
     return tuple(result)
+
+
+def _note(entry: LogEntry, name: str, values: list[Any]) -> list[HistoryChange]:
+    """A key of the entry that names no field, shown under its own name with its text as it is."""
+    old, new = [*values, None, None][:2]
+    if entry.action == LogEntry.Action.CREATE and _is_empty(new):
+        return []
+    text = [EMPTY if _is_empty(value) else str(value) for value in (old, new)]
+    return [HistoryChange(capfirst(name), text[0], text[1])]
 
 
 def _hidden(name: str, raw: Any) -> str:

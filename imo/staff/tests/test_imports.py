@@ -27,6 +27,7 @@ from imo.orgs.tests.factories import make_organization
 from imo.reference.models import Position, Subject
 from imo.staff.bulk import EducatorWrite, EmploymentWrite, educator_import_many
 from imo.staff.experience import years_months
+from imo.staff.history import describe_history, educator_history_entries
 from imo.staff.imports import (
     EDUCATOR_IMPORT,
     EDUCATOR_TEMPLATE,
@@ -37,6 +38,7 @@ from imo.staff.imports import (
 from imo.staff.merging import duplicate_groups
 from imo.staff.models import EducationRecord, Educator, Employment
 from imo.staff.selectors import duplicates_of
+from imo.staff.services import education_record_delete
 from imo.staff.tests.factories import make_educator, snils_with_check
 
 S1, S2, S3, S4 = (snils_with_check(body) for body in ("112233445", "223344556", "334455667", "445566778"))
@@ -180,14 +182,91 @@ def test_new_rows_and_reimport_changes_nothing(district, head, tmp_path):
     assert created.action == LogEntry.Action.CREATE and created.actor == head
     assert created.changes["last_name"] == ["None", "Иванова"]
     assert created.changes["snils"][1] != S1  # masked in the log, as auditlog's settings say
-    subjects_entry = LogEntry.objects.get_for_object(post).filter(action=LogEntry.Action.UPDATE).get()
-    assert subjects_entry.changes["subjects"]["operation"] == "add"
+    # One entry per new person: their post, with its subjects, is in it (not an entry of its own).
+    school = str(district.school_a)
+    assert created.changes["место работы"] == [
+        "None",
+        f"Учитель — {school} (основное), с 01.09.2010; предметы: Математика, Информатика; 18 ч/нед.",
+    ]
+    assert created.additional_data == {"created_with": {"staff.employment": [post.pk]}}
+    assert not LogEntry.objects.get_for_object(post).exists()
+    petrov_entry = LogEntry.objects.get_for_object(petrov).get()
+    assert petrov_entry.changes["место работы"][1] == (
+        f"Учитель — {school} (совместительство); предметы: Физическая культура; 6,5 ч/нед."
+    )
     entries = LogEntry.objects.count()
 
     again = _import(tmp_path, rows, user=head, organization=district.school_a, by=head)
     assert again.saved_counts == {"created": 0, "updated": 0, "unchanged": 2, "skipped": 0}, again.errors
     assert Educator.objects.count() == 2 and Employment.objects.count() == 2
     assert LogEntry.objects.count() == entries
+
+
+def test_a_new_persons_history_names_their_post_subjects_and_education(district, head, tmp_path):
+    """An imported person has one entry in the change log, and their profile's history reads it: the
+    card, the post with its subjects and load, the education. A second load of the file writes none."""
+    header = [*HEADER, "Образование"]
+    rows = [[*row(), "Высшее педагогическое"]]
+    analysis = _import(tmp_path, rows, user=head, organization=district.school_a, header=header, by=head)
+    assert analysis.saved_counts["created"] == 1, analysis.errors
+    educator = Educator.objects.get(snils=S1)
+    record = educator.education_records.get()
+    [history] = describe_history(educator_history_entries(educator=educator), show_personal=True)
+    assert (history.action, history.what, history.is_create) == ("Добавление", "Карточка педагога", True)
+    changes = {change.label: change for change in history.changes}
+    assert changes["Фамилия"].new == "Иванова" and changes["Дата рождения"].new == "15.03.1985"
+    assert changes["Место работы"].old == "—"
+    assert changes["Место работы"].new == (
+        f"Учитель — {district.school_a} (основное), с 01.09.2010; предметы: Математика, Информатика; "
+        "18 ч/нед."
+    )
+    assert changes["Образование"].new == "высшее, педагогическое"
+    assert set(list(changes)[-2:]) == {"Место работы", "Образование"}  # after the person's own fields
+    entry = LogEntry.objects.get_for_object(educator).get()
+    assert entry.additional_data == {
+        "created_with": {
+            "staff.employment": [educator.employments.get().pk],
+            "staff.educationrecord": [record.pk],
+        }
+    }
+    entries = LogEntry.objects.count()
+
+    again = _import(tmp_path, rows, user=head, organization=district.school_a, header=header, by=head)
+    assert again.saved_counts["unchanged"] == 1, [r.changes for r in again.rows]
+    assert LogEntry.objects.count() == entries
+
+    # A row made by the import and deleted since stays in the history, by its deletion's entry.
+    education_record_delete(record=record, by=head)
+    rows_now = describe_history(educator_history_entries(educator=educator), show_personal=True)
+    assert [(r.action, r.what) for r in rows_now] == [
+        ("Удаление", "Образование: высшее"),
+        ("Добавление", "Карточка педагога"),
+    ]
+
+
+def test_a_new_post_of_a_known_person_is_logged_with_its_subjects(district, head, tmp_path):
+    educator = make_educator(
+        municipality=district.municipality,
+        school=district.school_b,
+        last_name="Иванова",
+        first_name="Мария",
+        patronymic="Петровна",
+        birth_date=dt.date(1985, 3, 15),
+        snils=S1,
+    )
+    analysis = _import(tmp_path, [row(work="совм.")], user=head, organization=district.school_a, by=head)
+    assert analysis.saved_counts["updated"] == 1, analysis.errors
+    post = educator.employments.get(organization=district.school_a)
+    [entry] = LogEntry.objects.get_for_object(post)
+    assert entry.action == LogEntry.Action.CREATE and entry.object_pk == str(post.pk)
+    assert entry.changes["subjects"] == ["None", "Математика, Информатика"]
+    assert entry.changes["educator"] == ["None", str(educator.pk)]
+    history = describe_history(educator_history_entries(educator=educator), show_personal=True)
+    [created] = [
+        r for r in history if r.what == f"Место работы: Учитель — {district.school_a} (совместительство)"
+    ]
+    changes = {change.label: change.new for change in created.changes}
+    assert created.is_create and changes["Преподаваемые предметы"] == "Математика, Информатика"
 
 
 def test_three_name_columns_and_other_headers(district, head, tmp_path):
