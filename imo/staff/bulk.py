@@ -13,9 +13,7 @@ an existing post's subjects, as django-auditlog's m2m signal would write it
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -27,6 +25,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from imo.core.imports.audit import Extra, log_bulk_changes
+from imo.core.imports.collector import collector_paused
 from imo.core.imports.spec import Progress, no_progress
 from imo.orgs.models import Organization
 from imo.reference.models import Position, Subject
@@ -81,23 +80,7 @@ class ImportResult:
     employments_updated: int
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off for the write: the rows, instances and log entries of a 25,000-row
-    list (about a million objects) all live until it ends, and each full pass of the collector walks
-    every one of them — over half a second of such a write on PostgreSQL. Reference counting still frees
-    what is dropped; the collector is on again afterwards (left alone if the caller had turned it off)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-@_collector_paused()
+@collector_paused()
 @transaction.atomic
 def educator_import_many(
     *,

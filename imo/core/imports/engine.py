@@ -20,6 +20,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 
 from imo.core.imports import cells
+from imo.core.imports.collector import collector_paused
 from imo.core.imports.reading import ImportFileError, Table, column_letter, read_table
 from imo.core.imports.spec import (
     Column,
@@ -512,11 +513,12 @@ def analyse_file(
 ) -> Analysis:
     """Read and analyse; an unreadable file gives an Analysis with `fatal` set (never an exception)."""
     progress(1, "Чтение файла…")
-    try:
-        table = read_table(path, header_score=spec.header_score)
-    except ImportFileError as error:
-        return Analysis(fatal=error.message)
-    return analyse_table(spec, table, context, progress)
+    with collector_paused():
+        try:
+            table = read_table(path, header_score=spec.header_score)
+        except ImportFileError as error:
+            return Analysis(fatal=error.message)
+        return analyse_table(spec, table, context, progress)
 
 
 def commit_analysis(
@@ -546,7 +548,7 @@ def commit_analysis(
 
     progress(50, f"Сохранение: новых {len(creates)}, изменённых {len(updates)}…")
     if creates or updates:
-        with transaction.atomic():
+        with collector_paused(), transaction.atomic():
             spec.save(context, creates, updates, by=by, progress=lambda p, m: saving(p / 100, m))
     analysis.saved = True
     analysis.saved_counts = {
