@@ -348,6 +348,7 @@ def measure_throughput(db: str, *, only: set[str]) -> list[dict[str, Any]]:
         if only and entry.name not in only:
             continue
         print(f"[{db}] {entry.name}…", flush=True)
+        _vacuum(db)
         module_name, _, function_name = entry.function.rpartition(".")
         try:
             measured = getattr(importlib.import_module(module_name), function_name)(db)
@@ -360,6 +361,18 @@ def measure_throughput(db: str, *, only: set[str]) -> list[dict[str, Any]]:
             throughput_row(entry, db, value=measured.value, baseline=measured.baseline, extra=measured.extra)
         )
     return rows
+
+
+def _vacuum(db: str) -> None:
+    """Throughput entries write tens of thousands of rows and roll them back: the dead rows stay in
+    PostgreSQL's tables until a vacuum (autovacuum may be off or late), and every later run would be
+    slower than the one before. Each entry starts from clean tables, so runs compare like with like."""
+    if db != "postgresql":
+        return
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
 
 def throughput_row(
