@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "imo.orgs",
     "imo.reference",
     "imo.staff",
+    "imo.attestation",
+    "imo.mentorship",
     "imo.audit",
     "imo.portal",
 ]
