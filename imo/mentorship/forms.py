@@ -1,0 +1,102 @@
+"""Forms of the mentoring pages (the checks live in imo.mentorship.services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from imo.mentorship.models import MentorshipReport
+from imo.staff.models import Educator
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        widget.attrs.setdefault(
+            "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
+        )
+
+
+def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or on the form when the field is absent)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class EducatorChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
+
+
+class MentorshipForm(forms.Form):
+    mentee = EducatorChoice(label="Наставляемый (молодой специалист)", queryset=Educator.objects.none())
+    mentor = EducatorChoice(label="Наставник", queryset=Educator.objects.none())
+    starts_on = forms.DateField(label="Дата начала", widget=date_input())
+    ends_on = forms.DateField(label="Плановая дата окончания", required=False, widget=date_input())
+    goals = forms.CharField(label="Цели и задачи", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, educators: Any, lock_mentee: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentee"].queryset = educators  # type: ignore[attr-defined]
+        self.fields["mentor"].queryset = educators  # type: ignore[attr-defined]
+        if lock_mentee:
+            self.fields["mentee"].disabled = True
+        style(self)
+
+
+class FinishForm(forms.Form):
+    ends_on = forms.DateField(label="Дата окончания", widget=date_input())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"ends_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class PlanItemForm(forms.Form):
+    title = forms.CharField(label="Мероприятие", max_length=500)
+    due_on = forms.DateField(label="Срок", widget=date_input())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class PlanItemDoneForm(forms.Form):
+    done_on = forms.DateField(label="Дата выполнения", widget=date_input())
+    result = forms.CharField(label="Результат", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"done_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class ReportForm(forms.Form):
+    author_role = forms.ChoiceField(label="Автор", choices=MentorshipReport.Author.choices)
+    period = forms.CharField(
+        label="Период", max_length=100, required=False, help_text="например, I полугодие"
+    )
+    reported_on = forms.DateField(label="Дата отчёта", widget=date_input())
+    text = forms.CharField(label="Текст отчёта", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"reported_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        field = self.fields["author_role"]
+        field.choices = [c for c in MentorshipReport.Author.choices if c[0] in roles]  # type: ignore[attr-defined]
+        if len(roles) == 1:
+            field.initial = roles[0]
+        style(self)
