@@ -7,6 +7,7 @@ urlpatterns = [
     path("organizations/", include("imo.orgs.urls")),
     path("reference/", include("imo.reference.urls")),
     path("staff/", include("imo.staff.urls")),
+    path("attestation/", include("imo.attestation.urls")),
     path("mentorship/", include("imo.mentorship.urls")),
     path("audit/", include("imo.audit.urls")),
     path("jobs/", include("imo.core.jobs.urls")),
