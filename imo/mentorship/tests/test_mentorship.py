@@ -432,3 +432,29 @@ def test_profile_section(client, district, people):
     assert 'id="section-mentorship"' in mentor_page and "наставляемый: " in mentor_page
     young_page = client.get(reverse("staff:detail", args=[people["young_a2"].pk])).content.decode()
     assert f"{reverse('mentorship:create')}?mentee={people['young_a2'].pk}" in young_page
+
+
+# --- demo -------------------------------------------------------------------------------------------------
+
+
+def test_demo_seed(district):
+    import random
+
+    from imo.mentorship import demo
+
+    today = dt.date(2026, 3, 1)
+    mentors = [_person(district, district.school_a, f"Мастер{n}", start=OLD_START) for n in range(2)]
+    young = [
+        _person(district, district.school_a, f"Молодая{n}", start=dt.date(2024, 9, 1)) for n in range(10)
+    ]
+    _person(district, district.school_b, "Одинокая")  # no experienced colleague at school B: no mentor
+    result = demo.seed(rng=random.Random(1), today=today)
+    assert 5 <= result.mentorships <= 6  # at most three mentees per mentor
+    assert result.plan_items >= 3 * result.mentorships
+    mentorships = list(Mentorship.objects.all())
+    assert {m.mentor_id for m in mentorships} <= {m.pk for m in mentors}
+    assert {m.mentee_id for m in mentorships} <= {y.pk for y in young}
+    assert all(m.organization_id == district.school_a.pk for m in mentorships)
+    assert all(m.starts_on <= today for m in mentorships)
+    total, without = early_career_counts(district.user("head"), today)
+    assert total == 11 and without == 11 - result.mentorships
