@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from typing import Any
 
 from django import forms
@@ -84,6 +85,29 @@ class PlanItemDoneForm(forms.Form):
         style(self)
 
 
+REPORT_MAX_BYTES = 10 * 1024 * 1024
+REPORT_FILE_ERROR = "Приложите документ PDF или DOCX либо изображение JPEG или PNG."
+
+
+def _document_kind(head: bytes, file: Any) -> str | None:
+    """What the file is by its content (never by its name): pdf, docx, jpeg, png — or None."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            file.seek(0)
+            with zipfile.ZipFile(file) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return "docx"
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
 class ReportForm(forms.Form):
     author_role = forms.ChoiceField(label="Автор", choices=MentorshipReport.Author.choices)
     period = forms.CharField(
@@ -91,6 +115,12 @@ class ReportForm(forms.Form):
     )
     reported_on = forms.DateField(label="Дата отчёта", widget=date_input())
     text = forms.CharField(label="Текст отчёта", widget=forms.Textarea(attrs={"rows": 4}))
+    document = forms.FileField(
+        label="Файл",
+        required=False,
+        help_text="PDF, DOCX, JPEG или PNG, не больше 10 МБ.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.jpg,.jpeg,.png"}),
+    )
 
     def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"reported_on": timezone.localdate()})
@@ -100,3 +130,16 @@ class ReportForm(forms.Form):
         if len(roles) == 1:
             field.initial = roles[0]
         style(self)
+
+    def clean_document(self) -> Any:
+        document = self.cleaned_data.get("document")
+        if not document:
+            return None
+        if document.size > REPORT_MAX_BYTES:
+            raise ValidationError("Файл больше 10 МБ.")
+        head = document.read(8)
+        kind = _document_kind(head, document)
+        document.seek(0)
+        if kind is None:
+            raise ValidationError(REPORT_FILE_ERROR)
+        return document

@@ -65,6 +65,7 @@ class MentorshipReport(TimeStampedModel):
     period = models.CharField("период", max_length=100, blank=True)
     reported_on = models.DateField("дата отчёта")
     text = models.TextField("текст отчёта")
+    document = models.FileField("файл", upload_to="mentorship/reports/%Y/", blank=True)
 
     class Meta:
         verbose_name = "отчёт по наставничеству"

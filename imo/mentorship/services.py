@@ -129,8 +129,15 @@ def plan_item_done(*, item: MentorshipPlanItem, done_on: dt.date, result: str) -
 
 
 def report_add(
-    *, mentorship: Mentorship, author_role: str, reported_on: dt.date, text: str, period: str = ""
+    *,
+    mentorship: Mentorship,
+    author_role: str,
+    reported_on: dt.date,
+    text: str,
+    period: str = "",
+    document: Any = None,
 ) -> MentorshipReport:
+    """`document` is an uploaded file already checked by its content (ReportForm.clean_document)."""
     errors: dict[str, list[str]] = {}
     if author_role not in MentorshipReport.Author.values:
         errors["author_role"] = ["Укажите автора отчёта: наставник или наставляемый."]
@@ -146,4 +153,5 @@ def report_add(
         reported_on=reported_on,
         text=text.strip(),
         period=period.strip(),
+        document=document or "",
     )

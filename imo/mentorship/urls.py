@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/plan/", views.plan_item_add, name="plan_item_add"),
     path("<int:pk>/plan/<int:item_pk>/done/", views.plan_item_done, name="plan_item_done"),
     path("<int:pk>/reports/", views.report_add, name="report_add"),
+    path("<int:pk>/reports/<int:report_pk>/file/", views.report_document, name="report_document"),
 ]

@@ -6,18 +6,20 @@ mentorship (404 outside the user's scope, 403 without the permission)."""
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from imo.core.access import login_only, requires
+from imo.core.documents.downloads import attachment
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
 from imo.core.paging import paginate
 from imo.mentorship import selectors, services
@@ -328,7 +330,7 @@ def plan_item_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 def report_add(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = selectors.mentorship_get_for(user=request.user, pk=pk, permission="mentorship.add_report")
     roles = _roles_for(request.user, mentorship)
-    form = ReportForm(request.POST, roles=roles)
+    form = ReportForm(request.POST, request.FILES, roles=roles)
     if form.is_valid():
         try:
             services.report_add(mentorship=mentorship, **form.cleaned_data)
@@ -338,3 +340,16 @@ def report_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Отчёт добавлен.")
             return redirect(reverse("mentorship:detail", args=[mentorship.pk]) + "#reports")
     return _detail(request, mentorship, report_form=form, status=400)
+
+
+@login_only
+def report_document(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    mentorship = selectors.mentorship_get_for(user=request.user, pk=pk)
+    report = get_object_or_404(MentorshipReport, pk=report_pk, mentorship=mentorship)
+    if not report.document:
+        raise Http404("Файл не приложен.")
+    with report.document.open("rb") as file:
+        content = file.read()
+    name = report.document.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return attachment(content, file_name=name, content_type=content_type)

@@ -458,3 +458,70 @@ def test_demo_seed(district):
     assert all(m.starts_on <= today for m in mentorships)
     total, without = early_career_counts(district.user("head"), today)
     assert total == 11 and without == 11 - result.mentorships
+
+
+# --- report files ------------------------------------------------------------------------------------------
+
+
+def _docx_bytes():
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def _post_report(client, mentorship, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("mentorship:report_add", args=[mentorship.pk]),
+        {
+            "author_role": "mentor",
+            "reported_on": "2025-12-20",
+            "text": "Отчёт за полугодие.",
+            "document": SimpleUploadedFile(name, content),
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("отчёт.pdf", b"%PDF-1.7\n%fake but starts right\n"),
+        ("отчёт.docx", None),
+        ("фото.png", b"\x89PNG\r\n\x1a\n0000"),
+    ],
+)
+def test_report_with_a_file(client, district, people, name, content):
+    mentorship = _mentor(people)
+    client.force_login(district.user("school_admin_a"))
+    assert _post_report(client, mentorship, name, content or _docx_bytes()).status_code == 302
+    report = MentorshipReport.objects.get()
+    assert report.document
+    download = client.get(reverse("mentorship:report_document", args=[mentorship.pk, report.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    client.force_login(district.user("school_admin_b"))
+    assert (
+        client.get(reverse("mentorship:report_document", args=[mentorship.pk, report.pk])).status_code == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("отчёт.pdf", b"just text pretending to be a PDF", "Приложите документ PDF или DOCX"),
+        ("отчёт.docx", b"PK\x03\x04 not really a zip", "Приложите документ PDF или DOCX"),
+        ("отчёт.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "Файл больше 10 МБ."),
+    ],
+)
+def test_report_file_checked_by_content(client, district, people, name, content, message):
+    mentorship = _mentor(people)
+    client.force_login(district.user("school_admin_a"))
+    response = _post_report(client, mentorship, name, content)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not MentorshipReport.objects.exists()
