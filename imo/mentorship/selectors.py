@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from imo.core.access import check
 from imo.mentorship.models import Mentorship
-from imo.staff.experience import EXPERIENCE_BANDS, full_years, start_range, years_months
+from imo.staff.experience import EXPERIENCE_BANDS, is_early_career, start_range, years_months
 from imo.staff.models import Educator, Employment
 from imo.staff.selectors import active_on, educators_visible_to
 
@@ -43,7 +43,7 @@ def early_career_q(on: dt.date) -> Q:
     return condition
 
 
-def _active_mentorship(on: dt.date | None = None) -> Exists:
+def _active_mentorship() -> Exists:
     return Exists(Mentorship.objects.filter(mentee_id=OuterRef("pk"), status=Mentorship.Status.ACTIVE))
 
 
@@ -197,5 +197,4 @@ def early_career_counts(user: Any, on: dt.date | None = None) -> tuple[int, int]
 
 
 def is_early_career_on(educator: Educator, on: dt.date) -> bool:
-    years = full_years(educator.teaching_experience_start, on)
-    return years is not None and years < EARLY_CAREER.high  # type: ignore[operator]
+    return is_early_career(educator.teaching_experience_start, on)

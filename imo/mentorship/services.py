@@ -25,8 +25,16 @@ def _workplace(educator: Educator, on: dt.date) -> Organization | None:
 
 
 def _validate(
-    *, mentor: Educator, mentee: Educator, starts_on: dt.date, ends_on: dt.date | None, exclude: int | None
+    *,
+    mentor: Educator,
+    mentee: Educator,
+    starts_on: dt.date,
+    ends_on: dt.date | None,
+    exclude: int | None,
+    active: bool = True,
 ) -> Organization:
+    """The organisation of the mentorship (the mentee's workplace on the start date), or the errors.
+    Only an active mentorship may not coexist with another active one of the same mentee."""
     errors: dict[str, list[str]] = {}
     if mentor.pk == mentee.pk:
         errors.setdefault("mentor", []).append("Наставник и наставляемый должны быть разными педагогами.")
@@ -35,7 +43,7 @@ def _validate(
     others = Mentorship.objects.filter(mentee=mentee, status=Mentorship.Status.ACTIVE)
     if exclude:
         others = others.exclude(pk=exclude)
-    if others.exists():
+    if active and others.exists():
         errors.setdefault("mentee", []).append(
             "У этого педагога уже есть действующее наставничество: завершите его, "
             "прежде чем назначать нового наставника."
@@ -77,18 +85,16 @@ def mentorship_update(*, mentorship: Mentorship, **data: Any) -> Mentorship:
         if name in data:
             setattr(mentorship, name, data[name])
     mentorship.goals = mentorship.goals.strip()
-    exclude = mentorship.pk if mentorship.status == Mentorship.Status.ACTIVE else None
-    if exclude is None:
-        # A finished mentorship never conflicts with the mentee's active one.
-        exclude = mentorship.pk
-        if mentorship.ends_on is None:
-            raise ValidationError({"ends_on": ["У завершённого наставничества должна быть дата окончания."]})
+    active = mentorship.status == Mentorship.Status.ACTIVE
+    if not active and mentorship.ends_on is None:
+        raise ValidationError({"ends_on": ["У завершённого наставничества должна быть дата окончания."]})
     mentorship.organization = _validate(
         mentor=mentorship.mentor,
         mentee=mentorship.mentee,
         starts_on=mentorship.starts_on,
         ends_on=mentorship.ends_on,
-        exclude=exclude,
+        exclude=mentorship.pk,
+        active=active,
     )
     mentorship.save()
     return mentorship

@@ -525,3 +525,31 @@ def test_report_file_checked_by_content(client, district, people, name, content,
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not MentorshipReport.objects.exists()
+
+
+# --- editing ------------------------------------------------------------------------------------------------
+
+
+def test_edit_changes_mentor_and_validates(client, district, people):
+    mentorship = _mentor(people)
+    client.force_login(district.user("school_admin_a"))
+    url = reverse("mentorship:edit", args=[mentorship.pk])
+    data = {"mentor": people["young_a2"].pk, "starts_on": "2025-09-01", "goals": " Новые цели "}
+    assert client.post(url, data).status_code == 302
+    mentorship.refresh_from_db()
+    assert mentorship.mentor == people["young_a2"] and mentorship.goals == "Новые цели"
+    bad = client.post(url, {**data, "mentor": people["young_a1"].pk})
+    assert bad.status_code == 200
+    assert "Наставник и наставляемый должны быть разными педагогами." in bad.content.decode()
+    late = client.post(url, {**data, "ends_on": "2025-01-01"})
+    assert "Дата окончания не может быть раньше даты начала." in late.content.decode()
+
+
+def test_finished_mentorship_editable_while_a_new_one_runs(people):
+    first = _mentor(people)
+    services.mentorship_finish(mentorship=first, ends_on=dt.date(2025, 12, 31))
+    _mentor(people, mentor="mentor_b", starts_on=dt.date(2026, 1, 10))
+    services.mentorship_update(mentorship=first, goals="Итоги подведены")
+    with pytest.raises(ValidationError) as error:
+        services.mentorship_update(mentorship=first, ends_on=None)
+    assert "У завершённого наставничества должна быть дата окончания." in _messages(error)
