@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from imo.mentorship.selectors import early_career_counts
 from imo.orgs.models import Organization
 from imo.orgs.selectors import (
     memberships_of,
@@ -47,6 +48,11 @@ def office_cards(*, user: Any) -> list[StatCard]:
         cards.insert(
             0, StatCard("Педагогические работники", educators_working_count(user=user), reverse("staff:list"))
         )
+    if user.has_perm("mentorship.view_lists"):
+        total, without = early_career_counts(user)
+        early = reverse("mentorship:early_career")
+        cards.insert(1, StatCard("Молодые специалисты", total, early))
+        cards.insert(2, StatCard("Молодые специалисты без наставника", without, f"{early}?no_mentor=1"))
     return cards
 
 

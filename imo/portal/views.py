@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from imo.core.access import AppRequest, requires
+from imo.mentorship.selectors import early_career_counts
 from imo.orgs.models import OFFICE_ROLES, Role
 from imo.orgs.selectors import organizations_visible_to, roles_of
 from imo.portal.forms import OfficeContactsForm
@@ -32,6 +33,7 @@ def home(request: AppRequest) -> HttpResponse:
         context["schools"] = own_organizations(user=user, roles={Role.SCHOOL_ADMIN})
         context["educators_count"] = educators_working_count(user=user)
         context["proposals_count"] = proposals_pending_count(user)
+        context["early_career"], context["without_mentor"] = early_career_counts(user)
         return render(request, "portal/home_school.html", context)
     if Role.TEACHER in roles:
         context["schools"] = own_organizations(user=user, roles={Role.TEACHER})

@@ -106,10 +106,12 @@ def test_home_pages_show_the_educators(client, district):
     client.force_login(district.user("head"))
     content = client.get(reverse("portal:home")).content.decode()
     assert "Педагогические работники" in content and reverse("staff:list") in content
+    assert "Молодые специалисты без наставника" in content
     client.force_login(district.user("school_admin_a"))
     content = client.get(reverse("portal:home")).content.decode()
     assert "Работают сейчас: <strong>1</strong>" in content
     assert "ждут вашего решения: <strong>1</strong>" in content and reverse("staff:proposals") in content
+    assert "Молодых специалистов: <strong>0</strong>" in content
     client.force_login(district.user("teacher_a"))
     content = client.get(reverse("portal:home")).content.decode()
     assert reverse("staff:detail", args=[mine.pk]) in content
