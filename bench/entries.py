@@ -104,6 +104,17 @@ ENTRIES: list[Entry] = [
         target_ms=300,
         max_ratio=None,
     ),
+    # What the office must act on (issue #5, item 10) for the whole region as the regional
+    # administrator: the six list sizes, the counts per school and one page of the conformity list,
+    # all aggregated in SQL. No admin page computes the same: the baseline is for scale only.
+    Entry(
+        name="attestation.due",
+        url="/attestation/due/",
+        user="admin",
+        baseline_url="/django-admin/staff/educator/",
+        target_ms=200,
+        max_ratio=None,
+    ),
 ]
 
 

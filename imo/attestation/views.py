@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from imo.attestation.models import QualificationCategory
 from imo.core.access import AppRequest, requires
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
 from imo.orgs.models import Organization
+from imo.staff.models import Educator
 from imo.staff.statistics import statistics_organizations, statistics_scope
 
 VIEW = "attestation.view_due"
@@ -108,14 +109,67 @@ def columns(key: str) -> list[ExportColumn]:
     return result
 
 
+class _Rows:
+    """One list for the paginator: its size is known from the summary; a page is one query for its ids
+    (in order) and one for their columns."""
+
+    def __init__(
+        self, request: AppRequest, query: DueQuery, count: int, first: tuple[int, list[int]]
+    ) -> None:
+        self.request, self.query, self._count = request, query, count
+        self.first = first  # (offset, ids) read with the summary
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        q = self.query
+        start = index.start or 0
+        ids = self.first[1] if start == self.first[0] else None
+        ids = (
+            ids
+            if ids is not None
+            else due.due_page_ids(
+                q.key,
+                user=self.request.user,
+                on=q.on,
+                paths=q.paths,
+                months=q.months,
+                offset=start,
+                limit=(index.stop or start) - start,
+            )
+        )
+        rows = due.with_columns(Educator.objects.filter(pk__in=ids), on=q.on, paths=q.paths)
+        by_id = {row.pk: row for row in rows}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
 @requires(VIEW)
 def due_page(request: AppRequest) -> HttpResponse:
     organizations = list(statistics_organizations(user=request.user))
     query = _query(request.user, request.GET, organizations)
-    counts = due.list_counts(user=request.user, on=query.on, paths=query.paths, months=query.months)
-    queryset = _rows_queryset(request, query)
-    per_school = due.counts_per_school(queryset)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    asked = request.GET.get("page", "1")
+    offset = (int(asked) - 1) * PAGE_SIZE if asked.isdigit() and 0 < int(asked) < 100_000 else 0
+    summary = due.due_summary(
+        user=request.user,
+        on=query.on,
+        paths=query.paths,
+        months=query.months,
+        page_of=query.key,
+        offset=offset,
+        limit=PAGE_SIZE,
+    )
+    counts = summary.totals
+    per_school = [
+        {"school_id": s.organization_id, "school_name": s.name, "count": s.counts[query.key]}
+        for s in summary.schools
+        if s.counts[query.key]
+    ]
+    listed: Any = _Rows(request, query, counts[query.key], (offset, summary.page_ids))
+    page: Page[Any] = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     cols = columns(query.key)
     rows = [[c.value(row) for c in cols] for row in page.object_list]
     tabs = [

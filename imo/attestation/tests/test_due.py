@@ -120,7 +120,7 @@ def test_scope_and_counts_per_school(district, office):
     assert keys(office, "conformity") == {a.pk, b.pk}
     assert keys(office, "conformity", paths=(district.school_b.path,)) == {b.pk}
     assert keys(district.user("school_admin_a"), "conformity") == {a.pk}
-    counts = due.counts_per_school(due.due_list("conformity", user=office, on=ON))
+    counts = due.counts_per_school("conformity", user=office, on=ON)
     assert sorted(row["count"] for row in counts) == [1, 1]
     assert due.list_counts(user=office, on=ON)["conformity"] == 2
 
@@ -131,3 +131,38 @@ def test_left_educators_are_not_listed(district, office):
     gone = person(district)
     employment_end(employment=gone.employments.get(), ends_on=dt.date(2026, 1, 1), reason="Увольнение")
     assert gone.pk not in keys(office, "conformity")
+
+
+def test_summary_and_page_ids_agree_with_the_conditions(district, office):
+    """The page's one-statement summary follows the same rules as the lists (and the export)."""
+    rng = __import__("random").Random(5)
+    starts = [dt.date(2010, 9, 1), dt.date(2021, 3, 1), dt.date(2025, 9, 1), None]
+    for n in range(40):
+        educator = person(
+            district, school=rng.choice([district.school_a, district.school_b]), starts_on=starts[n % 4]
+        )
+        if n % 3 == 0:
+            ConformityAttestation.objects.create(educator=educator, date=dt.date(2019 + n % 6, 5, 1))
+        if n % 5 == 0:
+            Exemption.objects.create(educator=educator, basis="other", until=ON + dt.timedelta(days=n - 20))
+        if n % 2 == 0:
+            kind = Kind.HIGHEST if n % 4 == 0 else Kind.FIRST
+            category(educator, kind, dt.date(2020 + n % 5, 1 + n % 12, 10))
+            if kind == Kind.HIGHEST and n % 8 == 0:
+                category(educator, Kind.MENTOR, dt.date(2025, 2, 1))
+    for user in (office, district.user("school_admin_b")):
+        for months in due.HORIZONS:
+            summary = due.due_summary(user=user, on=ON, months=months)
+            for key in due.FLAG_KEYS:
+                expected = list(
+                    due.due_list(key, user=user, on=ON, months=months).values_list("pk", flat=True)
+                )
+                assert summary.totals[key] == len(expected), key
+                assert sum(s.counts[key] for s in summary.schools) == len(expected), key
+                ids = due.due_page_ids(key, user=user, on=ON, months=months, offset=0, limit=1000)
+                paged = due.due_summary(user=user, on=ON, months=months, page_of=key, offset=2, limit=5)
+                assert paged.page_ids == ids[2:7], key
+                assert ids == expected if key != "expiring" else set(ids) == set(expected), key
+    assert due.list_counts(user=office, on=ON) == due.due_summary(user=office, on=ON).totals
+    school_b = due.due_summary(user=office, on=ON, paths=(district.school_b.path,))
+    assert [s.organization_id for s in school_b.schools] == [district.school_b.pk]

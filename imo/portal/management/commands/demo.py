@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
+from imo.attestation import demo as attestation_demo
 from imo.mentorship import demo as mentorship_demo
 from imo.orgs import demo as orgs_demo
 from imo.orgs.models import Organization
@@ -68,6 +69,7 @@ class Command(BaseCommand):
         orgs = orgs_demo.seed_organizations(rng=rng, scale=scale)
         orgs_demo.seed_users(rng=rng, orgs=orgs)
         staff = staff_demo.seed(rng=rng, orgs=orgs, today=today)
+        attestation_demo.seed(rng=rng, today=today)
         mentorship_demo.seed(rng=rng, today=today)
         portal_demo.seed(municipality=orgs.municipality)
         total = Organization.objects.count()
