@@ -11,7 +11,9 @@ class AttestationConfig(AppConfig):
 
         from imo.attestation import rules  # noqa: F401  (registers the permissions)
         from imo.attestation.models import ConformityAttestation, Exemption, QualificationCategory
+        from imo.attestation.profile import section_context
         from imo.core.navigation import Direction, NavItem, register
+        from imo.core.profile import ProfileSection, register_section
 
         excluded = ["created_at", "updated_at"]
         auditlog.register(QualificationCategory, exclude_fields=excluded)
@@ -25,4 +27,13 @@ class AttestationConfig(AppConfig):
                 "attestation.view_due",
                 20,
             ),
+        )
+        register_section(
+            ProfileSection(
+                key="attestation",
+                title="Аттестация",
+                order=30,
+                template="attestation/profile_section.html",
+                context=section_context,
+            )
         )

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from imo.attestation import views
+from imo.attestation import history_views, views
 
 app_name = "attestation"
 
 urlpatterns = [
     path("due/", views.due_page, name="due"),
     path("due/export/", views.due_export, name="due_export"),
+    path("educator/<int:pk>/<slug:kind>/add/", history_views.record_edit, name="add"),
+    path("educator/<int:pk>/<slug:kind>/<int:record_pk>/", history_views.record_edit, name="edit"),
 ]

@@ -57,3 +57,12 @@ def test_school_admin_sees_what_is_due(page: Page, live_server, district, login,
     page.get_by_role("button", name="Показать").click()
     expect(page.locator("#due-table")).to_contain_text("Хасанова Луиза")
     assert_accessible(page)
+
+    page.goto(live_server.url + f"/staff/{holder.pk}/")
+    section = page.locator("#section-attestation")
+    expect(section).to_contain_text("высшая")
+    section.get_by_role("link", name="Добавить аттестацию на соответствие").click()
+    page.get_by_label("Дата аттестации").fill("2024-04-01")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.locator("#attestation-conformity")).to_contain_text("01.04.2024")
+    assert_accessible(page)
