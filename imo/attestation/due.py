@@ -29,6 +29,7 @@ from imo.attestation.models import (
     QualificationCategory,
     add_years,
 )
+from imo.orgs.selectors import paths_q
 from imo.reference.models import academic_year_start
 from imo.staff.models import Educator, Employment
 from imo.staff.selectors import active_on, educators_visible_to
@@ -101,12 +102,8 @@ def lapsed(valid_until: dt.date | None, *, on: dt.date) -> bool:
 
 
 def _scope_q(paths: Sequence[str], prefix: str = "") -> Q:
-    condition = Q()
-    if paths:
-        condition = Q(pk__in=[])
-        for path in paths:
-            condition |= Q(**{f"{prefix}organization__path__startswith": path})
-    return condition
+    """Employments in the subtrees `paths`; no paths here means the whole database (a superuser)."""
+    return paths_q(paths, f"{prefix}organization__") if paths else Q()
 
 
 def _working(on: dt.date, paths: Sequence[str]) -> QuerySet[Employment]:

@@ -62,7 +62,9 @@ def scope_paths(user: Any, roles: Iterable[str] = ORGANIZATION_VIEWER_ROLES) -> 
     return sorted({m.organization.path for m in memberships_of(user) if m.role in wanted})
 
 
-def _scope_q(paths: list[str], prefix: str) -> Q:
+def paths_q(paths: Iterable[str], prefix: str = "") -> Q:
+    """Rows whose organisation (reached by `prefix`, e.g. "organization__"; "" for Organization itself)
+    lies in one of the subtrees `paths`; no paths → no rows. The one scope condition of every selector."""
     condition = Q(pk__in=[])
     for path in paths:
         condition |= Q(**{f"{prefix}path__startswith": path})
@@ -80,7 +82,7 @@ def filter_by_scope(
     if getattr(user, "is_superuser", False) and user.is_active:
         return queryset
     prefix = f"{field}__" if field else ""
-    return queryset.filter(_scope_q(scope_paths(user, roles), prefix))
+    return queryset.filter(paths_q(scope_paths(user, roles), prefix))
 
 
 def organizations_visible_to(

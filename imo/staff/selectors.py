@@ -15,8 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from imo.core.access import check
-from imo.orgs.models import OFFICE_EDITOR_ROLES, OFFICE_ROLES, Role
-from imo.orgs.selectors import has_role, scope_paths
+from imo.orgs.models import OFFICE_ROLES, Role
+from imo.orgs.selectors import paths_q, scope_paths
 from imo.staff.models import Educator, Employment
 
 
@@ -27,18 +27,11 @@ def active_on(on: dt.date, prefix: str = "") -> Q:
     )
 
 
-def _paths_q(paths: list[str], field: str) -> Q:
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(**{f"{field}__path__startswith": path})
-    return condition
-
-
 def employed_in(paths: list[str], *, on: dt.date | None = None) -> Exists:
     """The educator holds an employment in force on `on` (today) in one of the subtrees `paths`."""
     on = on or timezone.localdate()
     return Exists(
-        Employment.objects.filter(_paths_q(paths, "organization"), active_on(on), educator_id=OuterRef("pk"))
+        Employment.objects.filter(paths_q(paths, "organization__"), active_on(on), educator_id=OuterRef("pk"))
     )
 
 
@@ -54,7 +47,7 @@ def educators_visible_to(*, user: Any, include_erased: bool = False) -> QuerySet
     condition = Q(user_id=user.pk)
     office = scope_paths(user, OFFICE_ROLES)
     if office:
-        condition |= _paths_q(office, "municipality")
+        condition |= paths_q(office, "municipality__")
     schools = scope_paths(user, {Role.SCHOOL_ADMIN})
     if schools:
         condition |= Q(employed_in(schools))
@@ -89,10 +82,6 @@ def at_own_school(user: Any, educator: Educator, *, on: dt.date | None = None) -
     if not schools:
         return False
     return Educator.objects.filter(employed_in(schools, on=on), pk=educator.pk).exists()
-
-
-def is_office_editor_for(user: Any, educator: Educator) -> bool:
-    return has_role(user, OFFICE_EDITOR_ROLES) and in_office_scope(user, educator, OFFICE_EDITOR_ROLES)
 
 
 def employments_prefetch(on: dt.date | None = None, *, current_only: bool = True) -> Prefetch[Any]:

@@ -39,7 +39,7 @@ from imo.core.collation import russian
 from imo.core.templatetags.imo import plural_ru
 from imo.core.text import russian_sort_key
 from imo.orgs.models import OFFICE_ROLES, Organization, Role
-from imo.orgs.selectors import memberships_of
+from imo.orgs.selectors import memberships_of, paths_q
 from imo.staff.experience import (
     AGE_BANDS,
     EXPERIENCE_BANDS,
@@ -108,17 +108,10 @@ def _root_paths(user: Any) -> list[str]:
     return [organization.path for organization in _roots(user)]
 
 
-def _paths_q(paths: Iterable[str], field: str) -> Q:
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(**{f"{field}path__startswith": path})
-    return condition
-
-
 def statistics_organizations(*, user: Any) -> QuerySet[Organization]:
     """The organisations the user may count (the choices of the scope picker), in Russian order."""
     return (
-        Organization.objects.filter(_paths_q(_root_paths(user), ""), kind__in=EDUCATIONAL_KINDS)
+        Organization.objects.filter(paths_q(_root_paths(user)), kind__in=EDUCATIONAL_KINDS)
         .only("pk", "name", "short_name", "path", "status", "kind")
         .order_by(russian("short_name"), "pk")
     )
@@ -320,7 +313,7 @@ PEDAGOGICAL_CODES = (HIGHER_PEDAGOGICAL, VOCATIONAL_PEDAGOGICAL)
 
 
 def _employments_in_scope(paths: tuple[str, ...], on: dt.date) -> QuerySet[Employment]:
-    return Employment.objects.filter(_paths_q(paths, "organization__"), active_on(on))
+    return Employment.objects.filter(paths_q(paths, "organization__"), active_on(on))
 
 
 def _people_groups(*, paths: tuple[str, ...], on: dt.date) -> list[dict[str, Any]]:
