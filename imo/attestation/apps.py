@@ -9,9 +9,23 @@ class AttestationConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from imo.attestation import rules  # noqa: F401  (registers the permissions)
-        from imo.attestation.models import ConformityAttestation, Exemption, QualificationCategory
+        from imo.attestation import (
+            facets,
+            rules,  # noqa: F401  (registers the permissions)
+        )
+        from imo.attestation.applications import setup as applications_setup
+        from imo.attestation.models import (
+            Application,
+            ApplicationFile,
+            AttestationSettings,
+            ConformityAttestation,
+            Exemption,
+            QualificationCategory,
+            ScheduleEntry,
+        )
         from imo.attestation.profile import section_context
+        from imo.attestation.reminders import setup as reminders_setup
+        from imo.attestation.schedule import setup as schedule_setup
         from imo.core.navigation import Direction, NavItem, register
         from imo.core.profile import ProfileSection, register_section
 
@@ -19,6 +33,10 @@ class AttestationConfig(AppConfig):
         auditlog.register(QualificationCategory, exclude_fields=excluded)
         auditlog.register(ConformityAttestation, exclude_fields=excluded)
         auditlog.register(Exemption, exclude_fields=excluded)
+        auditlog.register(Application, exclude_fields=excluded)
+        auditlog.register(ApplicationFile, exclude_fields=excluded)
+        auditlog.register(ScheduleEntry, exclude_fields=excluded)
+        auditlog.register(AttestationSettings)
         register(
             NavItem(
                 Direction.ANALYTICS,
@@ -37,3 +55,7 @@ class AttestationConfig(AppConfig):
                 context=section_context,
             )
         )
+        applications_setup.ready()
+        schedule_setup.ready()
+        reminders_setup.ready()
+        facets.ready()
