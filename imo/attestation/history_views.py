@@ -32,6 +32,9 @@ class Kind:
     add_title: str
     edit_title: str
     saved: str
+    delete: Callable[..., None]
+    delete_title: str
+    deleted: str
 
 
 KINDS = {
@@ -43,6 +46,9 @@ KINDS = {
         "Добавить квалификационную категорию",
         "Изменить квалификационную категорию",
         "Категория сохранена.",
+        services.category_delete,
+        "Удалить квалификационную категорию",
+        "Категория удалена.",
     ),
     "conformity": Kind(
         ConformityAttestation,
@@ -52,6 +58,9 @@ KINDS = {
         "Добавить аттестацию на соответствие",
         "Изменить аттестацию на соответствие",
         "Аттестация сохранена.",
+        services.conformity_delete,
+        "Удалить аттестацию на соответствие",
+        "Аттестация удалена.",
     ),
     "exemption": Kind(
         Exemption,
@@ -61,6 +70,9 @@ KINDS = {
         "Добавить освобождение от аттестации",
         "Изменить освобождение от аттестации",
         "Освобождение сохранено.",
+        services.exemption_delete,
+        "Удалить освобождение от аттестации",
+        "Освобождение удалено.",
     ),
 }
 
@@ -97,4 +109,40 @@ def record_edit(request: AppRequest, pk: int, kind: str, record_pk: int | None =
         request,
         "attestation/form.html",
         {"title": f"{title}: {educator}", "form": form, "back": back},
+    )
+
+
+@login_only
+def record_delete(request: AppRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
+    """A confirm page (GET) and the deletion (POST) of one history row. A category set by an
+    application's decision may be deleted too: the application keeps its history and decision but loses
+    the link to the category (Application.category is SET_NULL); the confirm page says so."""
+    educator = educator_get_for(user=request.user, pk=pk, permission=CHANGE)
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise Http404
+    queryset = spec.model.objects.filter(pk=record_pk, educator=educator)
+    if kind == "category":
+        queryset = queryset.select_related("application")
+    instance = queryset.first()
+    if instance is None:
+        raise Http404
+    back = reverse("staff:detail", args=[educator.pk]) + "#section-attestation"
+    if request.method == "POST":
+        spec.delete(**{spec.instance_kwarg: instance})
+        messages.success(request, spec.deleted)
+        return redirect(back)
+    application = getattr(instance, "application", None) if kind == "category" else None
+    return render(
+        request,
+        "attestation/confirm_delete.html",
+        {
+            "title": f"{spec.delete_title}: {educator}",
+            "record": instance,
+            "kind": kind,
+            "educator": educator,
+            "application": application,
+            "show_basis": request.user.has_perm("staff.view_personal_data", educator),
+            "back": back,
+        },
     )

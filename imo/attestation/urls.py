@@ -9,6 +9,7 @@ urlpatterns = [
     path("due/export/", views.due_export, name="due_export"),
     path("educator/<int:pk>/<slug:kind>/add/", history_views.record_edit, name="add"),
     path("educator/<int:pk>/<slug:kind>/<int:record_pk>/", history_views.record_edit, name="edit"),
+    path("educator/<int:pk>/<slug:kind>/<int:record_pk>/delete/", history_views.record_delete, name="delete"),
     path("applications/", include("imo.attestation.applications.urls")),
     path("schedule/", include("imo.attestation.schedule.urls")),
     path("reminders/", include("imo.attestation.reminders.urls")),
