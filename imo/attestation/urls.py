@@ -13,4 +13,5 @@ urlpatterns = [
     path("applications/", include("imo.attestation.applications.urls")),
     path("schedule/", include("imo.attestation.schedule.urls")),
     path("reminders/", include("imo.attestation.reminders.urls")),
+    path("import/", include("imo.attestation.category_import")),  # загрузка истории категорий из Excel
 ]
