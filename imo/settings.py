@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "imo.core.jobs",
     "imo.core.imports",
     "imo.core.documents",
+    "imo.core.mail",
     "imo.accounts",
     "imo.orgs",
     "imo.reference",
@@ -214,11 +215,11 @@ MEDIA_URL = "/media/"
 WHITENOISE_MAX_AGE = 3600
 
 # --- E-mail --------------------------------------------------------------------------------------
+# Production sends through SMTP (the EMAIL_* variables below); with DEBUG on (the demo) nothing leaves the
+# computer: imo.core.mail's LogBackend records every message on the administrator's «Журнал почты» page.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "imo.core.mail.backends.LogBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

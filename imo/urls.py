@@ -13,6 +13,7 @@ urlpatterns = [
     path("jobs/", include("imo.core.jobs.urls")),
     path("imports/", include("imo.core.imports.urls")),
     path("documents/", include("imo.core.documents.urls")),
+    path("mail/", include("imo.core.mail.urls")),
     # Django's admin is for the technical administrator only (superusers); the office works in the app.
     path("django-admin/", admin.site.urls),
 ]

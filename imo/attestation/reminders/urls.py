@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from imo.attestation.reminders import views
+
+urlpatterns: list[URLPattern] = [
+    path("settings/", views.settings_page, name="settings"),
+]
