@@ -47,6 +47,7 @@ from imo.staff.experience import (
     start_range,
     statistics_age_date,
 )
+from imo.staff.facets import EducatorFacet, registered
 from imo.staff.models import EducationRecord, Educator, Employment
 from imo.staff.selectors import active_on
 
@@ -212,6 +213,18 @@ class OrganizationFigures:
 
 
 @dataclass(frozen=True)
+class FacetFigures:
+    """The people per value of a registered facet (imo.staff.facets), e.g. per qualification category:
+    the values add up to the headcount (each person has one value, «без …» included)."""
+
+    key: str
+    title: str  # «По квалификационным категориям»
+    label: str  # the header of the values column: «Квалификационная категория»
+    note: str
+    figures: tuple[Figure, ...]  # in the facet's order of choices
+
+
+@dataclass(frozen=True)
 class StaffStatistics:
     scope: StatisticsScope
     on: dt.date  # the chosen date: employments in force, experience
@@ -227,6 +240,7 @@ class StaffStatistics:
     total_experience: tuple[Figure, ...]  # the same bands of total experience
     education: tuple[Figure, ...]  # higher, of which pedagogical, vocational, of which …, other, unknown
     organizations: tuple[OrganizationFigures, ...]  # in Russian alphabetical order
+    facets: tuple[FacetFigures, ...] = ()  # one per registered facet, in the order of registration
 
     @property
     def women_share(self) -> float | None:
@@ -435,11 +449,40 @@ def _without_jit() -> Iterator[None]:
         yield
 
 
+def _facet_figures(
+    facet: EducatorFacet, *, paths: tuple[str, ...], on: dt.date, headcount: int
+) -> FacetFigures:
+    """One grouped query: the people in scope per value of the facet and sex."""
+    people = _employments_in_scope(paths, on).values("educator_id")
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    for (value, sex), count in facet.counts_by(people, on, "sex").items():
+        tallies[value].add(count, woman=sex == Educator.Sex.FEMALE)
+    figures = tuple(
+        Figure(
+            value, label, tallies[value].total, tallies[value].women, _share(tallies[value].total, headcount)
+        )
+        for value, label in facet.statistics_lines
+    )
+    return FacetFigures(
+        key=facet.key,
+        title=facet.title or facet.label,
+        label=facet.label,
+        note=facet.note,
+        figures=figures,
+    )
+
+
 def staff_statistics(*, scope: StatisticsScope, on: dt.date) -> StaffStatistics:
-    """All figures of the scope on the date: three queries whatever the number of people."""
+    """All figures of the scope on the date: three queries whatever the number of people, and one more
+    per registered facet (imo.staff.facets)."""
+    facets = registered()
     with _without_jit():
         groups = _people_groups(paths=scope.paths, on=on)
         rows = _organization_rows(paths=scope.paths, on=on)
+        headcount_of_groups = sum(group["people"] for group in groups)
+        facet_figures = tuple(
+            _facet_figures(facet, paths=scope.paths, on=on, headcount=headcount_of_groups) for facet in facets
+        )
     names = dict(
         Organization.objects.filter(pk__in={row["organization_id"] for row in rows}).values_list(
             "pk", "short_name"
@@ -495,4 +538,5 @@ def staff_statistics(*, scope: StatisticsScope, on: dt.date) -> StaffStatistics:
         total_experience=_band_figures(total, EXPERIENCE_BANDS, headcount),
         education=tuple(education_figures),
         organizations=tuple(organizations),
+        facets=facet_figures,
     )

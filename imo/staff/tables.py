@@ -52,6 +52,7 @@ from imo.staff.experience import (
     is_early_career,
     years_months,
 )
+from imo.staff.facets import EducatorFacet, registered
 from imo.staff.list_filters import (
     ACTIVE,
     LEFT,
@@ -133,11 +134,18 @@ class Post:
     subjects: tuple[str, ...]
 
 
-def posts_on(on: dt.date) -> Callable[[list[Educator]], list[Educator]]:
-    """The completion of a batch of educators: the date of the list and their posts in force on it."""
+def posts_on(
+    on: dt.date, facets: tuple[EducatorFacet, ...] = ()
+) -> Callable[[list[Educator]], list[Educator]]:
+    """The completion of a batch of educators: the date of the list and their posts in force on it; and
+    the values of `facets` (the registered facets whose column is shown), one query per facet."""
 
     def complete(educators: list[Educator]) -> list[Educator]:
         ids = [educator.pk for educator in educators]
+        facet_values: dict[int, dict[str, str]] = defaultdict(dict)
+        for facet in facets:
+            for pk, value in facet.values_for(ids, on).items():
+                facet_values[pk][facet.key] = value
         rows = list(
             Employment.objects.filter(active_on(on), educator_id__in=ids)
             .order_by("-is_main", "ends_on", "-starts_on", "pk")
@@ -165,6 +173,7 @@ def posts_on(on: dt.date) -> Callable[[list[Educator]], list[Educator]]:
         for educator in educators:
             educator.list_on = on  # type: ignore[attr-defined]
             educator.posts = posts.get(educator.pk, [])  # type: ignore[attr-defined]
+            educator.facet_values = facet_values.get(educator.pk, {})  # type: ignore[attr-defined]
         return educators
 
     return complete
@@ -233,6 +242,32 @@ def _early_career_badge(educator: Educator) -> SafeString:
     if not _is_early_career(educator):
         return SafeString("")
     return format_html('<span class="badge text-bg-info">{}</span>', "молодой специалист")
+
+
+def facet_column(facet: EducatorFacet) -> Column:
+    """The optional column of a registered facet («Категория»): hidden until chosen; its values are read
+    for the page's rows in one query (posts_on), only when it is shown."""
+
+    def display(educator: Educator) -> str:
+        values: dict[str, str] = getattr(educator, "facet_values", {})
+        return facet.label_of(values.get(facet.key))
+
+    return Column(facet.key, facet.column_label, display=display, visible=False, width=20)
+
+
+class FacetFilter(MultiChoiceFilter):
+    """A registered facet as a filter («Квалификационная категория»: высшая, первая, …, без категории):
+    its condition for the date of the list, inside the list's query."""
+
+    def __init__(self, facet: EducatorFacet) -> None:
+        super().__init__(facet.key, facet.label, choices=list(facet.choices))
+        self.facet = facet
+
+    def apply(self, queryset: QuerySet[Any], value: Any, table: Table) -> QuerySet[Any]:
+        if not value:
+            return queryset
+        on = getattr(table, "on", None)
+        return queryset.filter(self.facet.q(value, on if isinstance(on, dt.date) else timezone.localdate()))
 
 
 # --- filter choices ------------------------------------------------------------------------------
@@ -411,6 +446,11 @@ class EducatorTable(Table):
     empty_filtered_text = "Педагогов не найдено. Измените фильтры или сбросьте их."
 
     def __init__(self, request: HttpRequest, *, queryset: QuerySet[Any]) -> None:
+        # The facets other apps registered (imo.staff.facets): a column and a filter each, read when the
+        # table is built, so registration order against this module's import does not matter.
+        self.facets = registered()
+        setattr(self, "columns", [*type(self).columns, *(facet_column(f) for f in self.facets)])  # noqa: B010
+        setattr(self, "filters", [*type(self).filters, *(FacetFilter(f) for f in self.facets)])  # noqa: B010
         super().__init__(request, queryset=queryset)
         on = self.values.get("on")
         self.on: dt.date = on if isinstance(on, dt.date) else timezone.localdate()
@@ -449,7 +489,9 @@ class EducatorTable(Table):
             queryset = queryset.filter(
                 education_q(levels=values.get("education"), pedagogical=values.get("pedagogical"))
             )
-        return completed_in_batches(queryset, posts_on(self.on))
+        shown = {column.name for column in self.visible_columns}
+        facets = tuple(facet for facet in self.facets if facet.key in shown)
+        return completed_in_batches(queryset, posts_on(self.on, facets))
 
     def search(self, queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
         for word in search_words(value):

@@ -20,6 +20,7 @@ from imo.core.documents.validation import check_docx_template
 from imo.orgs.models import Organization, Role
 from imo.orgs.tests.factories import make_organization, make_user_with_role
 from imo.staff.documents import REPORT_CODE, staff_report_issue
+from imo.staff.facets import registered
 from imo.staff.models import EducationRecord, Educator
 from imo.staff.services import education_record_save, employment_end
 from imo.staff.statistics import staff_statistics, statistics_scope
@@ -271,7 +272,8 @@ def test_a_bad_date_shows_today_with_a_message(client, district):
 def test_the_charts_fragment_draws_the_charts(client, district, staff):
     client.force_login(district.user("head"))
     page = client.get(reverse("staff:statistics_charts"), {"on": "2026-09-01"}).content.decode()
-    assert page.count('role="img"') == 4  # age, experience, education, organisations
+    # age, experience, education, organisations, and one per figure other apps register (imo.staff.facets)
+    assert page.count('role="img"') == 4 + len(registered())
     assert "Диаграмма: Возраст педагогов (полных лет на 01.01.2027)" in page
     assert "style=" not in page and "<script" not in page
 
@@ -286,6 +288,7 @@ def test_the_excel_has_the_tables(client, district, staff):
         "Образование",
         "Стаж работы",
         "Возраст",
+        *(facet.title[:31] for facet in registered()),  # figures other apps register (imo.staff.facets)
         "По организациям",
     ]
     main = book["Основные показатели"]

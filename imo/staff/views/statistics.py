@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from imo.core.access import AppRequest, requires
-from imo.core.charts import chart_block, format_number
+from imo.core.charts import Chart, ChartKind, Series, chart_block, format_number
 from imo.core.documents.downloads import attachment
 from imo.core.documents.permissions import ISSUE
 from imo.core.documents.rendering import DocumentError
@@ -36,6 +36,7 @@ from imo.staff.documents import (
     statistics_charts,
 )
 from imo.staff.statistics import (
+    FacetFigures,
     Figure,
     StaffStatistics,
     staff_statistics,
@@ -219,7 +220,35 @@ def statistics_tables(stats: StaffStatistics) -> list[Section]:
             "Человек, работающий в двух организациях, учтён в строке каждой из них, а в итогах — один раз.",
         ),
     ]
-    return sections
+    # The figures other apps register (imo.staff.facets), e.g. «По квалификационным категориям»: after
+    # education, before the per-organisation table.
+    facet_sections = [
+        Section(
+            f"facet-{facet.key}",
+            facet.title,
+            facet.label,
+            FIGURE_HEADERS,
+            tuple(_figure_row(f) for f in facet.figures),
+            facet.note,
+        )
+        for facet in stats.facets
+    ]
+    return [*sections[:4], *facet_sections, *sections[4:]]
+
+
+def facet_chart(facet: FacetFigures) -> Chart:
+    """A registered facet as a donut: the slices add up to the headcount (empty values left out)."""
+    slices = tuple((f.label, f.total) for f in facet.figures)
+    shown = tuple(item for item in slices if item[1]) or slices
+    return Chart(
+        kind=ChartKind.DONUT,
+        title=facet.title,
+        labels=tuple(label for label, _ in shown),
+        series=(Series("Педагоги", tuple(value for _, value in shown)),),
+        unit="чел.",
+        label_title=facet.label,
+        description="В центре — общая численность педагогов.",
+    )
 
 
 def statistics_xlsx(stats: StaffStatistics, sections: list[Section]) -> bytes:
@@ -306,10 +335,11 @@ def statistics_page(request: AppRequest) -> HttpResponse:
 def statistics_charts_view(request: AppRequest) -> HttpResponse:
     """The page's charts, loaded by htmx after the page: drawing takes a moment, the tables do not wait."""
     _, stats, _ = _read(request, request.GET)
+    charts = [*statistics_charts(stats), *(facet_chart(facet) for facet in stats.facets)]
     return render(
         request,
         "staff/statistics/charts.html",
-        {"charts": [chart_block(chart) for chart in statistics_charts(stats)], "stats": stats},
+        {"charts": [chart_block(chart) for chart in charts], "stats": stats},
     )
 
 
