@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from imo.attestation.models import ScheduleEntry
+from imo.attestation.models import AttestationSettings, ScheduleEntry
 from imo.attestation.schedule import selectors, services
 from imo.attestation.schedule.documents import ScheduleHeading, schedule_docx
 from imo.attestation.schedule.forms import BuildForm, EntryForm, month_value, parse_month
@@ -203,6 +203,7 @@ def schedule_page(request: AppRequest) -> HttpResponse:
             else [],
             "count_kinds": [(KIND_LABELS[k], n) for k, n in counts.per_kind.items()],
             "can_change": can_change,
+            "months_before": AttestationSettings.current().apply_months_before_expiry if can_change else 0,
             "page_query": query.query_string(**({"per_page": per_page} if per_page else {})),
             "export_url": f"{reverse('attestation:schedule_export')}?{query.query_string()}",
             "docx_url": f"{reverse('attestation:schedule_docx')}?{query.query_string()}",

@@ -310,3 +310,15 @@ def test_page_runs_a_fixed_number_of_queries(client, district, year):
     add(20, district.school_a)
     add(10, district.school_b)
     assert count() == small <= 12
+
+
+def test_permission_rules(district, entries):
+    line_a, line_b = entries
+    change, view = "attestation.change_schedule", "attestation.view_schedule"
+    methodist, observer = district.user("methodist"), district.user("observer")
+    admin_a, teacher = district.user("school_admin_a"), district.user("teacher_a")
+    assert methodist.has_perm(change, line_a) and methodist.has_perm(change, district.municipality)
+    assert observer.has_perm(view) and not observer.has_perm(change) and not observer.has_perm(change, line_a)
+    assert admin_a.has_perm(change, line_a) and admin_a.has_perm(change, district.school_a)
+    assert not admin_a.has_perm(change, line_b) and not admin_a.has_perm(change, district.municipality)
+    assert not teacher.has_perm(view) and not teacher.has_perm(change, line_a)
