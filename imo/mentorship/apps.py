@@ -1,4 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def mentoring_portfolio(educator: Any) -> list[Any]:
+    """The educator's mentorships as a mentor, for the attestation portfolio (imo.core.portfolio)."""
+    from imo.core.portfolio import PortfolioEntry
+    from imo.mentorship.models import Mentorship
+
+    section = "Наставническая деятельность"
+    entries = []
+    for mentorship in Mentorship.objects.filter(mentor=educator).select_related("mentee", "organization"):
+        period = f"с {mentorship.starts_on:%d.%m.%Y}"
+        if mentorship.ends_on:
+            period += f" по {mentorship.ends_on:%d.%m.%Y}"
+        entries.append(
+            PortfolioEntry(
+                section,
+                f"Наставник молодого специалиста: {mentorship.mentee}",
+                mentorship.starts_on,
+                f"{mentorship.organization}, {period}, {mentorship.get_status_display()}",
+            )
+        )
+    return entries
 
 
 class MentorshipConfig(AppConfig):
@@ -10,6 +36,7 @@ class MentorshipConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from imo.core.navigation import Direction, NavItem, register
+        from imo.core.portfolio import register_portfolio_source
         from imo.core.profile import ProfileSection, register_section
         from imo.mentorship import rules  # noqa: F401  (registers the permissions)
         from imo.mentorship.models import Mentorship, MentorshipPlanItem, MentorshipReport
@@ -35,3 +62,4 @@ class MentorshipConfig(AppConfig):
                 context=section_context,
             )
         )
+        register_portfolio_source("mentorship", "Наставническая деятельность", mentoring_portfolio, order=50)

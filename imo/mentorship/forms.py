@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import zipfile
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from imo.core.uploads import MAX_BYTES, MSG_WRONG_TYPE, check_document
 from imo.mentorship.models import MentorshipReport
 from imo.staff.models import Educator
 
@@ -85,27 +85,8 @@ class PlanItemDoneForm(forms.Form):
         style(self)
 
 
-REPORT_MAX_BYTES = 10 * 1024 * 1024
-REPORT_FILE_ERROR = "Приложите документ PDF или DOCX либо изображение JPEG или PNG."
-
-
-def _document_kind(head: bytes, file: Any) -> str | None:
-    """What the file is by its content (never by its name): pdf, docx, jpeg, png — or None."""
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            file.seek(0)
-            with zipfile.ZipFile(file) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return "docx"
-        except zipfile.BadZipFile:
-            return None
-    return None
+REPORT_MAX_BYTES = MAX_BYTES
+REPORT_FILE_ERROR = MSG_WRONG_TYPE
 
 
 class ReportForm(forms.Form):
@@ -135,11 +116,5 @@ class ReportForm(forms.Form):
         document = self.cleaned_data.get("document")
         if not document:
             return None
-        if document.size > REPORT_MAX_BYTES:
-            raise ValidationError("Файл больше 10 МБ.")
-        head = document.read(8)
-        kind = _document_kind(head, document)
-        document.seek(0)
-        if kind is None:
-            raise ValidationError(REPORT_FILE_ERROR)
+        check_document(document, max_bytes=REPORT_MAX_BYTES)
         return document

@@ -276,3 +276,19 @@ def test_educators_may_apply_for(district, people):
     assert set(educators_may_apply_for(user=district.user("methodist"), kind=Kind.MENTOR)) == set()
     category_save(educator=b, kind=Kind.HIGHEST, awarded_on=dt.date(2024, 1, 10), default_term=True)
     assert set(educators_may_apply_for(user=district.user("methodist"), kind=Kind.METHODIST)) == {b}
+
+
+def test_portfolio_has_the_mentoring_of_the_mentor(district, people):
+    """The mentorship app contributes its section through the registry (attestation never imports it)."""
+    from django.apps import apps
+
+    a, b = people
+    mentorship_model = apps.get_model("mentorship", "Mentorship")
+    mentorship_model.objects.create(
+        mentor=a, mentee=b, organization=district.school_a, starts_on=dt.date(2024, 9, 1)
+    )
+    sections = dict(portfolio_of(educator=a))
+    entries = sections["Наставническая деятельность"]
+    assert len(entries) == 1 and "Бисултанова" in entries[0].title
+    assert entries[0].date == dt.date(2024, 9, 1) and "с 01.09.2024" in entries[0].detail
+    assert "Наставническая деятельность" not in dict(portfolio_of(educator=b))
