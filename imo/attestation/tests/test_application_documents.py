@@ -52,6 +52,7 @@ def test_kind_is_registered_with_the_russian_title():
 
 def test_built_in_template_passes_the_office_template_check():
     """The same check an uploaded template goes through: fields known, sample renders."""
+    assert COVER_LETTER_KIND.docx_template is not None
     check_docx_template(COVER_LETTER_KIND, COVER_LETTER_KIND.docx_template.read_bytes())
 
 
