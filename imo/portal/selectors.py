@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
+from imo.attestation import due
+from imo.core.text import russian_sort_key
 from imo.mentorship.selectors import early_career_counts
 from imo.orgs.models import Organization
 from imo.orgs.selectors import (
@@ -17,6 +22,7 @@ from imo.orgs.selectors import (
 )
 from imo.portal.models import OfficeContacts
 from imo.staff.selectors import educators_working_count
+from imo.staff.statistics import statistics_scope
 
 
 @dataclass(frozen=True)
@@ -67,3 +73,99 @@ def own_organizations(*, user: Any, roles: set[str]) -> list[Organization]:
 
 def public_offices() -> QuerySet[OfficeContacts]:
     return OfficeContacts.objects.select_related("municipality").order_by("municipality__path")
+
+
+# --- attestation (issue #5, item 2: «Counts per school on the office's home page») ----------------------
+
+#: Categories expiring within this many months are shown on the home pages (the due page offers 3/6/12).
+EXPIRING_MONTHS = 3
+TOP_SCHOOLS = 10
+#: The lists the «по школам» table ranks organisations by: what the office must act on soon.
+ACTION_KEYS = ("conformity", "expiring", "lapsed")
+
+
+def due_url(**params: Any) -> str:
+    """The due page («Аттестация: что требует внимания») on one list, for today, optionally one school."""
+    query = urlencode([(key, value) for key, value in params.items() if value not in (None, "")])
+    return f"{reverse('attestation:due')}?{query}" if query else reverse("attestation:due")
+
+
+@dataclass(frozen=True)
+class AttestationSchool:
+    """One line of the «по школам» table: the counts of the lists that need action, with links."""
+
+    organization_id: int
+    name: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        """People on the action lists, counted once per list (someone can be on two)."""
+        return sum(self.counts[key] for key in ACTION_KEYS)
+
+    @property
+    def url(self) -> str:
+        first = next((key for key in ACTION_KEYS if self.counts[key]), ACTION_KEYS[0])
+        return self.list_url(first)
+
+    def list_url(self, key: str) -> str:
+        months = EXPIRING_MONTHS if key == "expiring" else None
+        return due_url(org=self.organization_id, list=key, months=months)
+
+    @property
+    def cells(self) -> list[tuple[int, str]]:
+        return [(self.counts[key], self.list_url(key)) for key in ACTION_KEYS]
+
+
+@dataclass(frozen=True)
+class AttestationHome:
+    """The «Аттестация» card of the office's and the school admin's home page.
+
+    `cards` are the due lists' totals for the user's whole scope (the office's district, the school
+    admin's school), each linking to its tab of the due page; `schools` the organisations with the most
+    people on the action lists (office only). The application pipeline (issue #5, item 3) adds its
+    counts as `application_cards` (e.g. «Заявления на проверке», «Просрочены шаги»): fill them in
+    `attestation_home()` below; both home templates show them under the due cards."""
+
+    cards: list[StatCard]
+    schools: list[AttestationSchool]
+    due_url: str
+    on: dt.date
+    application_cards: list[StatCard] = field(default_factory=list)
+
+
+def attestation_home(
+    *, user: Any, on: dt.date | None = None, top: int = TOP_SCHOOLS
+) -> AttestationHome | None:
+    """The due lists' totals and the top organisations, for today: one statement (due.due_summary, the
+    due page's own), whatever the size of the district. None for a user who may not see the due page."""
+    if not user.has_perm("attestation.view_due"):
+        return None
+    on = on or timezone.localdate()
+    scope = statistics_scope(user=user)
+    summary = due.due_summary(user=user, on=on, paths=scope.paths, months=EXPIRING_MONTHS)
+    totals = summary.totals
+    cards = [
+        StatCard(
+            "Аттестация на соответствие в этом учебном году", totals["conformity"], due_url(list="conformity")
+        ),
+        StatCard(
+            f"Срок категории истекает в ближайшие {EXPIRING_MONTHS} месяца",
+            totals["expiring"],
+            due_url(list="expiring", months=EXPIRING_MONTHS),
+        ),
+        StatCard("Срок категории истёк", totals["lapsed"], due_url(list="lapsed")),
+        StatCard("Могут претендовать на высшую категорию", totals["highest"], due_url(list="highest")),
+        StatCard("Могут претендовать на «педагог-методист»", totals["methodist"], due_url(list="methodist")),
+        StatCard("Могут претендовать на «педагог-наставник»", totals["mentor"], due_url(list="mentor")),
+    ]
+    schools = [AttestationSchool(s.organization_id, s.name, s.counts) for s in summary.schools]
+    ranked = sorted(
+        (s for s in schools if s.total), key=lambda s: (-s.total, russian_sort_key(s.name), s.organization_id)
+    )
+    return AttestationHome(
+        cards=cards,
+        schools=ranked[:top] if len(schools) > 1 else [],
+        due_url=due_url(),
+        on=on,
+    )

@@ -12,7 +12,7 @@ from imo.orgs.models import OFFICE_ROLES, Role
 from imo.orgs.selectors import organizations_visible_to, roles_of
 from imo.portal.forms import OfficeContactsForm
 from imo.portal.models import OfficeContacts
-from imo.portal.selectors import office_cards, own_organizations, public_offices
+from imo.portal.selectors import attestation_home, office_cards, own_organizations, public_offices
 from imo.portal.services import office_contacts_save
 from imo.staff.proposals import proposals_pending_count
 from imo.staff.selectors import educator_of_user, educators_working_count
@@ -27,6 +27,7 @@ def home(request: AppRequest) -> HttpResponse:
     context: dict[str, object] = {"roles": roles}
     if user.is_superuser or roles & OFFICE_ROLES:
         context["cards"] = office_cards(user=user)
+        context["attestation"] = attestation_home(user=user)
         context["is_observer"] = not (user.is_superuser or roles & (OFFICE_ROLES - {Role.OBSERVER}))
         return render(request, "portal/home_office.html", context)
     if Role.SCHOOL_ADMIN in roles:
@@ -34,6 +35,7 @@ def home(request: AppRequest) -> HttpResponse:
         context["educators_count"] = educators_working_count(user=user)
         context["proposals_count"] = proposals_pending_count(user)
         context["early_career"], context["without_mentor"] = early_career_counts(user)
+        context["attestation"] = attestation_home(user=user)
         return render(request, "portal/home_school.html", context)
     if Role.TEACHER in roles:
         context["schools"] = own_organizations(user=user, roles={Role.TEACHER})
