@@ -1,6 +1,7 @@
 """Deleting rows of the attestation history: a confirm page, then POST; who may and who may not."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -35,7 +36,11 @@ def delete_url(educator, kind, record):
     return reverse("attestation:delete", args=[educator.pk, kind, record.pk])
 
 
-MODELS = {"category": QualificationCategory, "conformity": ConformityAttestation, "exemption": Exemption}
+MODELS: dict[str, Any] = {
+    "category": QualificationCategory,
+    "conformity": ConformityAttestation,
+    "exemption": Exemption,
+}
 
 
 @pytest.mark.parametrize("key", ["methodist", "school_admin_a"])

@@ -60,6 +60,12 @@ def people(district):
     }
 
 
+def _home(user, **kw):
+    home = attestation_home(user=user, **kw)
+    assert home is not None
+    return home
+
+
 def _page(client, user):
     client.force_login(user)
     response = client.get(reverse("portal:home"))
@@ -69,8 +75,7 @@ def _page(client, user):
 
 def test_the_totals_match_the_due_page_counts(district, people):
     user = district.user("methodist")
-    home = attestation_home(user=user)
-    assert home is not None
+    home = _home(user)
     values = {card.label: card.value for card in home.cards}
     counts = due.list_counts(user=user, on=timezone.localdate(), months=3)
     assert values["Аттестация на соответствие в этом учебном году"] == counts["conformity"]
@@ -93,7 +98,7 @@ def test_the_office_sees_the_cards_and_the_schools(client, district, people):
 
 
 def test_the_schools_are_ranked_and_cut(district, people):
-    home = attestation_home(user=district.user("head"))
+    home = _home(district.user("head"))
     # B: one due for conformity and two whose category lapsed (due for conformity as well: no category
     # in force) — 5; A: three due for conformity and one expiring (who holds a category) — 4.
     assert [s.organization_id for s in home.schools] == [district.school_b.pk, district.school_a.pk]
@@ -101,13 +106,11 @@ def test_the_schools_are_ranked_and_cut(district, people):
     assert (a.counts["conformity"], a.counts["expiring"], a.counts["lapsed"]) == (3, 1, 0)
     assert (b.counts["conformity"], b.counts["expiring"], b.counts["lapsed"]) == (3, 0, 2)
     assert (a.total, b.total) == (4, 5)
-    assert [s.organization_id for s in attestation_home(user=district.user("head"), top=1).schools] == [
-        district.school_b.pk
-    ]
+    assert [s.organization_id for s in _home(district.user("head"), top=1).schools] == [district.school_b.pk]
 
 
 def test_the_school_admin_sees_their_school_only(client, district, people):
-    home = attestation_home(user=district.user("school_admin_b"))
+    home = _home(district.user("school_admin_b"))
     values = {card.label: card.value for card in home.cards}
     assert values["Срок категории истёк"] == 2
     assert values["Аттестация на соответствие в этом учебном году"] == 3
