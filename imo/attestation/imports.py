@@ -23,6 +23,7 @@ the same file. Rows are written in bulk by `imo.attestation.category_import.cate
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +38,7 @@ from imo.attestation.services import MSG_FUTURE, MSG_NEEDS_HIGHEST, MSG_UNTIL_BE
 from imo.core.identifiers import validate_snils
 from imo.core.imports.registry import register
 from imo.core.imports.spec import Column, ColumnType, ImportContext, ImportSpec, Progress, RowProblem
-from imo.core.names import PersonNameError, full_name, parse_full_name
+from imo.core.names import PersonName, PersonNameError, full_name, parse_full_name
 from imo.core.text import fold
 from imo.orgs.models import OFFICE_EDITOR_ROLES, Role
 from imo.orgs.selectors import paths_q, scope_paths
@@ -52,6 +53,7 @@ PERMISSION = "attestation.import_categories"
 rules.add_perm(PERMISSION, is_superuser | is_office_editor | is_school_admin)
 
 Kind = QualificationCategory.Kind
+_KIND_LABELS = dict(Kind.choices)
 _BATCH = 900  # keys per IN (…): below SQLite's 999 parameters
 _READ_ALL_ABOVE = 2000
 _UPDATABLE = ("order_number", "order_date", "valid_until")
@@ -94,9 +96,15 @@ _KIND_SPELLINGS: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.lru_cache(maxsize=32_768)
+def _parsed_name(text: str) -> PersonName:
+    """parse_full_name, once per text: the cell's validator and the row's normalisation both need it."""
+    return parse_full_name(text)
+
+
 def _check_full_name(value: str) -> None:
     try:
-        parse_full_name(value)
+        _parsed_name(value)
     except PersonNameError as error:
         raise ValidationError(str(error)) from None
 
@@ -254,7 +262,7 @@ def _normalise(values: dict[str, Any]) -> None:
         values["awarded_on"] = values["order_date"]
     if values.get("full_name"):
         try:
-            name = parse_full_name(values["full_name"])
+            name = _parsed_name(values["full_name"])
         except PersonNameError:
             return
         values["_name"] = name.full
@@ -477,7 +485,7 @@ class CategoryImport(ImportSpec):
     def describe(self, values: dict[str, Any]) -> str:
         person: Person | None = values.get("_person")
         who = person.name if person is not None else _who(values)
-        kind = dict(Kind.choices).get(values.get("kind", ""), "")
+        kind = _KIND_LABELS.get(values.get("kind", ""), "")
         awarded = values.get("awarded_on") or values.get("order_date")
         what = f"{kind}, {awarded:%d.%m.%Y}" if kind and awarded else kind
         return f"{who} — {what}" if what else who
