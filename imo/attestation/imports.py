@@ -434,7 +434,6 @@ class CategoryImport(ImportSpec):
             raise match.problem
         assert match.person is not None
         values["_educator_id"] = match.person.pk
-        values["_person"] = match.person
         known: Known = context.cache["known"]
         return known.categories.get((match.person.pk, values["kind"], values["awarded_on"]))
 
@@ -483,8 +482,7 @@ class CategoryImport(ImportSpec):
         return found
 
     def describe(self, values: dict[str, Any]) -> str:
-        person: Person | None = values.get("_person")
-        who = person.name if person is not None else _who(values)
+        who = _who(values)
         kind = _KIND_LABELS.get(values.get("kind", ""), "")
         awarded = values.get("awarded_on") or values.get("order_date")
         what = f"{kind}, {awarded:%d.%m.%Y}" if kind and awarded else kind
