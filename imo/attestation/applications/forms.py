@@ -118,7 +118,11 @@ class DecideForm(forms.Form):
 
     result = forms.ChoiceField(
         label="Решение комиссии",
-        choices=[(AWARDED, "категория установлена"), (REFUSED, "в установлении категории отказано")],
+        choices=[
+            ("", "— выберите —"),
+            (AWARDED, "категория установлена"),
+            (REFUSED, "в установлении категории отказано"),
+        ],
     )
     order_number = forms.CharField(label="Номер приказа", max_length=50)
     order_date = forms.DateField(label="Дата приказа", widget=date_input(), error_messages=DATE_ERRORS)

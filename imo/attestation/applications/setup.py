@@ -3,10 +3,12 @@
 
 def ready() -> None:
     from imo.attestation.applications import rules  # noqa: F401  (registers the permissions)
+    from imo.attestation.applications.documents import register_documents
     from imo.attestation.applications.profile import section_context
     from imo.core.navigation import Direction, NavItem, register
     from imo.core.profile import ProfileSection, register_section
 
+    register_documents()
     register(
         NavItem(
             Direction.ORGANISATIONAL,

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from imo.attestation.applications import selectors, services
+from imo.attestation.applications import documents, selectors, services
 from imo.attestation.applications.forms import (
     AcceptForm,
     ApplicationForm,
@@ -467,12 +467,8 @@ def application_file(request: AppRequest, pk: int, file_pk: int) -> HttpResponse
 @login_only
 def application_cover_letter(request: AppRequest, pk: int) -> HttpResponse:
     application = _get(request, pk, CHECK)
-    from imo.attestation.applications import documents  # TEMP until documents.py lands
-
-    content = documents.cover_letter_docx(application=application)
-    number = f" № {application.letter_number}" if application.letter_number else ""
     return attachment(
-        content,
-        file_name=f"Сопроводительное письмо{number} — {application.educator}.docx",
+        documents.cover_letter_docx(application=application, by=request.user),
+        file_name=documents.cover_letter_name(application),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
