@@ -91,12 +91,12 @@ def _event(application: Application, by: Any, action: str, comment: str = "") ->
     )
 
 
-def _save(application: Application, fields: list[str] | None = None) -> None:
-    application.full_clean(exclude=NOT_CLEANED)
-    if fields is None:
-        application.save()
-    else:
-        application.save(update_fields=[*fields, "updated_at"])
+def _save(application: Application, fields: list[str]) -> None:
+    """Validate and save the fields a step changed (the educator and the category asked for never change
+    after the start, so the one-active-application constraint was checked then)."""
+    others = [f.name for f in Application._meta.concrete_fields if f.name not in fields]
+    application.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
+    application.save(update_fields=[*fields, "updated_at"])
 
 
 def _has_valid_highest(educator: Educator, on: dt.date) -> bool:
