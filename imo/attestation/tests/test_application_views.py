@@ -544,3 +544,32 @@ def test_profile_section_lists_applications_and_offers_to_start(client, district
     body = client.get(reverse("staff:detail", args=[own.pk])).content.decode()
     assert url("application", draft) in body
     assert f"{url('application_start')}?educator={own.pk}" not in body
+
+
+def test_decision_needs_a_result(client, district, accepted):
+    client.force_login(district.user("methodist"))
+    data = {"result": "", "order_number": "1", "order_date": timezone.localdate().isoformat()}
+    response = client.post(url("application_decide", accepted), data)
+    assert response.status_code == 400 and "Обязательное поле." in response.content.decode()
+    accepted.refresh_from_db()
+    assert accepted.status == Status.ACCEPTED
+
+
+def test_application_page_runs_a_fixed_number_of_queries(
+    client, district, draft, django_assert_max_num_queries
+):
+    teacher = district.user("teacher_a")
+    client.force_login(teacher)
+    services.application_file_add(
+        application=draft, by=teacher, title="Справка 0", file=SimpleUploadedFile("0.pdf", PDF)
+    )
+    client.get(url("application", draft))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url("application", draft)).status_code == 200
+    for n in range(1, 6):
+        services.application_file_add(
+            application=draft, by=teacher, title=f"Справка {n}", file=SimpleUploadedFile(f"{n}.pdf", PDF)
+        )
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(url("application", draft))
+    assert "Справка 5" in response.content.decode()
