@@ -60,7 +60,9 @@ def test_demo_covers_every_status_with_a_consistent_history(district):
         if application.status == Status.RETURNED:
             assert events[-1].action == ApplicationEvent.Action.RETURNED and events[-1].comment
         if application.status in (Status.FORWARDED, Status.ACCEPTED, Status.AWARDED, Status.REFUSED):
-            assert application.letter_number and application.submitted_on <= application.forwarded_on <= today
+            submitted, forwarded = application.submitted_on, application.forwarded_on
+            assert submitted is not None and forwarded is not None and application.letter_number
+            assert submitted <= forwarded <= today
         if application.status == Status.AWARDED:
             category = application.category
             assert category is not None and category.kind == application.kind
@@ -74,8 +76,7 @@ def test_demo_covers_every_status_with_a_consistent_history(district):
 def test_methodist_and_mentor_only_for_holders_of_a_valid_highest(district):
     seeded(district, seed=11)
     for application in Application.objects.filter(kind__in=[Kind.METHODIST, Kind.MENTOR]):
-        start = application.events.order_by("pk").first()
-        on = start.at.date()
+        on = application.events.order_by("pk")[0].at.date()
         assert (
             QualificationCategory.objects.filter(
                 educator=application.educator, kind=Kind.HIGHEST, awarded_on__lte=on
