@@ -4,7 +4,7 @@ Office editors change them; other office members read them; everybody else gets 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -34,7 +34,7 @@ def settings_page(request: AppRequest) -> HttpResponse:
                 messages.success(request, "Настройки аттестации сохранены.")
                 return redirect("attestation:settings")
     elif request.method == "POST":
-        return HttpResponse("Изменять настройки могут начальник ИМО и методисты.", status=403)
+        raise PermissionDenied  # the observer reads the settings but may not change them
     else:
         form = AttestationSettingsForm(instance=current, read_only=not can_change)
     return render(
