@@ -13,7 +13,10 @@
   «первая» — those whose current category is the first (not the holders of a higher one too);
   «без категории» — nobody in force on D.
 
-Each condition is an Exists on QualificationCategory by its (educator, awarded_on) index.
+The filter's conditions are `pk IN (holders in force on D)` lists, built once per statement (as the due
+lists do: on PostgreSQL a hashed subplan, not a probe per educator; a correlated Exists under OR / NOT made
+the region's filtered list several times slower). The list's column reads a page's rows by a subquery per
+row on the (educator, awarded_on) index; the statistics count with the `pk IN` form.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db.models import Case, CharField, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, IntegerField, OuterRef, Q, Subquery, Value, When
 
 from imo.attestation.due import valid_category_q
 from imo.attestation.models import QualificationCategory
@@ -44,11 +47,13 @@ CHOICES = (
 STATISTICS_ORDER = (Kind.METHODIST, Kind.MENTOR, Kind.HIGHEST, Kind.FIRST, NONE)
 
 
-def _in_force(on: dt.date, kinds: Sequence[str] | None = None) -> Exists:
-    categories = QualificationCategory.objects.filter(valid_category_q(on), educator_id=OuterRef("pk"))
+def _in_force(on: dt.date, kinds: Sequence[str] | None = None) -> Q:
+    """Educators holding a category of `kinds` (any kind: None) in force on the date, as `pk IN (…)`: the
+    list is built once per statement (a hashed subplan on PostgreSQL), not probed per educator."""
+    categories = QualificationCategory.objects.filter(valid_category_q(on))
     if kinds is not None:
         categories = categories.filter(kind__in=list(kinds))
-    return Exists(categories)
+    return Q(pk__in=categories.values("educator_id"))
 
 
 def category_condition(values: Sequence[str], on: dt.date) -> Q:
@@ -56,18 +61,23 @@ def category_condition(values: Sequence[str], on: dt.date) -> Q:
     condition = Q(pk__in=[])
     for value in values:
         if value == Kind.HIGHEST:
-            condition |= Q(_in_force(on, HIGHEST_OR_ABOVE))
+            condition |= _in_force(on, HIGHEST_OR_ABOVE)
         elif value in (Kind.METHODIST, Kind.MENTOR):
-            condition |= Q(_in_force(on, [value]))
+            condition |= _in_force(on, [value])
         elif value == Kind.FIRST:
-            condition |= Q(_in_force(on, [Kind.FIRST])) & ~Q(_in_force(on, HIGHEST_OR_ABOVE))
+            condition |= _in_force(on, [Kind.FIRST]) & ~_in_force(on, HIGHEST_OR_ABOVE)
         elif value == NONE:
-            condition |= ~Q(_in_force(on))
+            condition |= ~_in_force(on)
     return condition
 
 
+def _senior_first() -> list[str]:
+    return sorted(SENIORITY, key=lambda kind: -SENIORITY[kind])
+
+
 def current_category(on: dt.date) -> Subquery:
-    """The most senior category in force on the date, per educator (NULL without one)."""
+    """The most senior category in force on the date, for a page of rows: a subquery per educator on the
+    (educator, awarded_on) index (NULL without one)."""
     rank = Case(
         *(When(kind=kind, then=Value(order)) for kind, order in SENIORITY.items()),
         default=Value(0),
@@ -82,6 +92,20 @@ def current_category(on: dt.date) -> Subquery:
     )
 
 
+def current_category_for_counting(on: dt.date) -> Case:
+    """The same value for counting a whole district or region: each kind is `pk IN (holders in force)`,
+    a list built once per statement instead of a subquery per person."""
+    in_force = QualificationCategory.objects.filter(valid_category_q(on))
+    return Case(
+        *(
+            When(pk__in=in_force.filter(kind=kind).values("educator_id"), then=Value(str(kind)))
+            for kind in _senior_first()
+        ),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
 def category_facet() -> EducatorFacet:
     labels = dict(CHOICES)
     return EducatorFacet(
@@ -91,6 +115,7 @@ def category_facet() -> EducatorFacet:
         choices=CHOICES,
         condition=category_condition,
         current=current_category,
+        current_all=current_category_for_counting,
         title="По квалификационным категориям",
         note=(
             "Каждый педагог учтён один раз — по старшей из действующих на дату категорий: "

@@ -17,7 +17,8 @@ statistics a table «по …» with shares and a chart. Both stay a fixed numbe
 
 - the filter is `condition(values, on)`, an Exists on the domain's indexed table inside the list's query;
 - the column is `values_for(ids, on)`: one query for a page (or an export chunk) of rows, only when shown;
-- the statistics are `counts(educators, on)`: one grouped query over the people counted, however many.
+- `counts(educators, on)` counts people per value in one grouped query; the staff statistics add the value
+  to their own grouped query of people instead (no query of its own).
 
 With nothing registered the list and the statistics look as they did.
 """
@@ -48,7 +49,9 @@ class EducatorFacet:
     choices       (value, label) in the order shown, NONE («без …») included
     condition     (values, on) → Q on Educator: holds any of `values` on `on` (an Exists subquery)
     current       on → an expression giving each educator's single value on `on` (NULL for NONE); it is
-                  evaluated on Educator rows (use OuterRef("pk") inside a Subquery)
+                  evaluated on Educator rows (use OuterRef("pk") inside a Subquery): used for a page of rows
+    current_all   the same value shaped for counting many people at once (e.g. `pk IN (…)` lists the
+                  database builds once, not a subquery per row); default: `current`
     title         the statistics table's title («По квалификационным категориям»)
     note          a sentence under the statistics table: how the single value is chosen
     statistics_choices  the statistics table's lines, when their order differs from the filter's
@@ -63,6 +66,11 @@ class EducatorFacet:
     title: str = ""
     note: str = ""
     statistics_choices: tuple[tuple[str, str], ...] = ()
+    current_all: Callable[[dt.date], BaseExpression] | None = None
+
+    def counting_expression(self, on: dt.date) -> BaseExpression:
+        """The value per educator for counting many people (current_all, else current)."""
+        return (self.current_all or self.current)(on)
 
     @property
     def statistics_lines(self) -> tuple[tuple[str, str], ...]:
@@ -113,7 +121,7 @@ class EducatorFacet:
         rows = (
             Educator.objects.filter(pk__in=ids)
             .order_by()
-            .annotate(facet_value=self.current(on))
+            .annotate(facet_value=self.counting_expression(on))
             .values(*names)
             .annotate(people=Count("pk"))
         )

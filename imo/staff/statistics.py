@@ -47,7 +47,7 @@ from imo.staff.experience import (
     start_range,
     statistics_age_date,
 )
-from imo.staff.facets import EducatorFacet, registered
+from imo.staff.facets import NONE, EducatorFacet, registered
 from imo.staff.models import EducationRecord, Educator, Employment
 from imo.staff.selectors import active_on
 
@@ -330,15 +330,22 @@ def _employments_in_scope(paths: tuple[str, ...], on: dt.date) -> QuerySet[Emplo
     return Employment.objects.filter(paths_q(paths, "organization__"), active_on(on))
 
 
-def _people_groups(*, paths: tuple[str, ...], on: dt.date) -> list[dict[str, Any]]:
+def _facet_field(index: int) -> str:
+    return f"facet_{index}"
+
+
+def _people_groups(
+    *, paths: tuple[str, ...], on: dt.date, facets: tuple[EducatorFacet, ...] = ()
+) -> list[dict[str, Any]]:
     """People in scope counted per (sex, age band, teaching band, total band, education, has a main
-    employment in scope): one query."""
+    employment in scope, and the value of each registered facet): one query."""
     employments = _employments_in_scope(paths, on)
     main = Case(
         When(pk__in=employments.filter(is_main=True).values("educator_id"), then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )
+    facet_values = {_facet_field(i): facet.counting_expression(on) for i, facet in enumerate(facets)}
     return list(
         Educator.objects.filter(pk__in=employments.values("educator_id"))
         .annotate(
@@ -347,8 +354,11 @@ def _people_groups(*, paths: tuple[str, ...], on: dt.date) -> list[dict[str, Any
             total_code=_band_code("total_experience_start", EXPERIENCE_BANDS, on),
             education_code=education_code(),
             main_code=main,
+            **facet_values,
         )
-        .values("sex", "age_code", "teaching_code", "total_code", "education_code", "main_code")
+        .values(
+            "sex", "age_code", "teaching_code", "total_code", "education_code", "main_code", *facet_values
+        )
         .annotate(people=Count("pk"))
         .order_by()
     )
@@ -450,13 +460,14 @@ def _without_jit() -> Iterator[None]:
 
 
 def _facet_figures(
-    facet: EducatorFacet, *, paths: tuple[str, ...], on: dt.date, headcount: int
+    facet: EducatorFacet, index: int, groups: list[dict[str, Any]], headcount: int
 ) -> FacetFigures:
-    """One grouped query: the people in scope per value of the facet and sex."""
-    people = _employments_in_scope(paths, on).values("educator_id")
+    """The people per value of a facet and sex, added up from the groups of the people's query (each
+    group carries the facet's value, NULL meaning «без …»)."""
     tallies: dict[str, _Tally] = defaultdict(_Tally)
-    for (value, sex), count in facet.counts_by(people, on, "sex").items():
-        tallies[value].add(count, woman=sex == Educator.Sex.FEMALE)
+    for group in groups:
+        value = group[_facet_field(index)] or NONE
+        tallies[value].add(group["people"], woman=group["sex"] == Educator.Sex.FEMALE)
     figures = tuple(
         Figure(
             value, label, tallies[value].total, tallies[value].women, _share(tallies[value].total, headcount)
@@ -472,17 +483,31 @@ def _facet_figures(
     )
 
 
-def staff_statistics(*, scope: StatisticsScope, on: dt.date) -> StaffStatistics:
-    """All figures of the scope on the date: three queries whatever the number of people, and one more
-    per registered facet (imo.staff.facets)."""
-    facets = registered()
+def facet_statistics(*, scope: StatisticsScope, on: dt.date) -> tuple[FacetFigures, ...]:
+    """Only the registered facets' tables (the page loads them after its other tables): one grouped query
+    per facet over the people in scope."""
+    people = _employments_in_scope(scope.paths, on).values("educator_id")
+    result = []
     with _without_jit():
-        groups = _people_groups(paths=scope.paths, on=on)
+        for facet in registered():
+            groups = [
+                {"facet_0": value, "sex": sex, "people": count}
+                for (value, sex), count in facet.counts_by(people, on, "sex").items()
+            ]
+            headcount = sum(group["people"] for group in groups)
+            result.append(_facet_figures(facet, 0, groups, headcount))
+    return tuple(result)
+
+
+def staff_statistics(*, scope: StatisticsScope, on: dt.date, with_facets: bool = True) -> StaffStatistics:
+    """All figures of the scope on the date: three queries whatever the number of people. The registered
+    facets (imo.staff.facets) are counted within the people's query; `with_facets=False` leaves them out
+    (the page reads them afterwards with facet_statistics: counting a category per person of a region
+    costs about as much again as the rest)."""
+    facets = registered() if with_facets else ()
+    with _without_jit():
+        groups = _people_groups(paths=scope.paths, on=on, facets=facets)
         rows = _organization_rows(paths=scope.paths, on=on)
-        headcount_of_groups = sum(group["people"] for group in groups)
-        facet_figures = tuple(
-            _facet_figures(facet, paths=scope.paths, on=on, headcount=headcount_of_groups) for facet in facets
-        )
     names = dict(
         Organization.objects.filter(pk__in={row["organization_id"] for row in rows}).values_list(
             "pk", "short_name"
@@ -538,5 +563,5 @@ def staff_statistics(*, scope: StatisticsScope, on: dt.date) -> StaffStatistics:
         total_experience=_band_figures(total, EXPERIENCE_BANDS, headcount),
         education=tuple(education_figures),
         organizations=tuple(organizations),
-        facets=facet_figures,
+        facets=tuple(_facet_figures(facet, i, groups, headcount) for i, facet in enumerate(facets)),
     )

@@ -169,8 +169,9 @@ def test_statistics_count_each_person_once(district, people):
 
 def test_the_statistics_page_shows_the_table(client, district, people):
     client.force_login(district.user("school_admin_a"))
-    page = client.get(reverse("staff:statistics"), {"on": ON.isoformat()}).content.decode()
-    assert "По квалификационным категориям" in page and 'id="statistics-facet-category"' in page
+    part = client.get(reverse("staff:statistics_facets"), {"on": ON.isoformat()}).content.decode()
+    assert "По квалификационным категориям" in part and 'id="statistics-facet-category"' in part
+    assert "педагог-методист" in part and "без категории" in part
 
 
 def _queries(client, params):

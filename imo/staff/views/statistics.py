@@ -35,10 +35,13 @@ from imo.staff.documents import (
     staff_report_unnumbered,
     statistics_charts,
 )
+from imo.staff.facets import registered
 from imo.staff.statistics import (
     FacetFigures,
     Figure,
     StaffStatistics,
+    StatisticsScope,
+    facet_statistics,
     staff_statistics,
     statistics_organizations,
     statistics_scope,
@@ -82,16 +85,21 @@ def _query(data: QueryDict) -> StatisticsQuery:
     return StatisticsQuery(on=on, organization_ids=ids[:MAX_CHOSEN], form=form)
 
 
-def _read(
-    request: AppRequest, data: QueryDict
-) -> tuple[StatisticsQuery, StaffStatistics, list[Organization]]:
-    """The query, the figures and the organisations the user may choose (four queries in all)."""
-    query = _query(data)
+def _scope(request: AppRequest, query: StatisticsQuery) -> tuple[StatisticsScope, list[Organization]]:
     organizations = list(statistics_organizations(user=request.user))
     scope = statistics_scope(
         user=request.user, organization_ids=query.organization_ids, organizations=organizations
     )
-    return query, staff_statistics(scope=scope, on=query.on), organizations
+    return scope, organizations
+
+
+def _read(
+    request: AppRequest, data: QueryDict, *, with_facets: bool = True
+) -> tuple[StatisticsQuery, StaffStatistics, list[Organization]]:
+    """The query, the figures and the organisations the user may choose (four queries in all)."""
+    query = _query(data)
+    scope, organizations = _scope(request, query)
+    return query, staff_statistics(scope=scope, on=query.on, with_facets=with_facets), organizations
 
 
 # --- the tables (the page and the Excel show the same) ------------------------------------------------
@@ -221,8 +229,12 @@ def statistics_tables(stats: StaffStatistics) -> list[Section]:
         ),
     ]
     # The figures other apps register (imo.staff.facets), e.g. «По квалификационным категориям»: after
-    # education, before the per-organisation table.
-    facet_sections = [
+    # the age, before the per-organisation table (the page loads them afterwards: statistics_facets_view).
+    return [*sections[:4], *facet_sections(stats.facets), *sections[4:]]
+
+
+def facet_sections(facets: tuple[FacetFigures, ...]) -> list[Section]:
+    return [
         Section(
             f"facet-{facet.key}",
             facet.title,
@@ -231,9 +243,8 @@ def statistics_tables(stats: StaffStatistics) -> list[Section]:
             tuple(_figure_row(f) for f in facet.figures),
             facet.note,
         )
-        for facet in stats.facets
+        for facet in facets
     ]
-    return [*sections[:4], *facet_sections, *sections[4:]]
 
 
 def facet_chart(facet: FacetFigures) -> Chart:
@@ -297,7 +308,9 @@ def statistics_xlsx(stats: StaffStatistics, sections: list[Section]) -> bytes:
 
 @requires(VIEW)
 def statistics_page(request: AppRequest) -> HttpResponse:
-    query, stats, organizations = _read(request, request.GET)
+    # The registered facets' tables (e.g. the qualification categories) load after the page, as the
+    # charts do: counting them per person of a region costs about as much as the rest of the page.
+    query, stats, organizations = _read(request, request.GET, with_facets=False)
     issued = None
     if request.GET.get("issued", "").isdigit():
         try:
@@ -322,6 +335,7 @@ def statistics_page(request: AppRequest) -> HttpResponse:
         "can_issue": request.user.has_perm(ISSUE),
         "issued": issued,
         "sections": statistics_tables(stats),
+        "facets_pending": bool(registered()),
         "breadcrumbs": [{"label": PAGE_TITLE}],
         "page_title": PAGE_TITLE,
     }
@@ -329,6 +343,15 @@ def statistics_page(request: AppRequest) -> HttpResponse:
     if request.htmx and not request.htmx.boosted and request.htmx.target == "statistics-results":
         template += "#results"
     return render(request, template, context)
+
+
+@requires(VIEW)
+def statistics_facets_view(request: AppRequest) -> HttpResponse:
+    """The tables of the registered facets (imo.staff.facets), loaded by htmx after the page."""
+    query = _query(request.GET)
+    scope, _ = _scope(request, query)
+    sections = facet_sections(facet_statistics(scope=scope, on=query.on))
+    return render(request, "staff/statistics/facets.html", {"sections": sections})
 
 
 @requires(VIEW)
@@ -378,6 +401,7 @@ def staff_report(request: AppRequest) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("statistics/", statistics_page, name="statistics"),
     path("statistics/charts/", statistics_charts_view, name="statistics_charts"),
+    path("statistics/facets/", statistics_facets_view, name="statistics_facets"),
     path("statistics/export/", statistics_export, name="statistics_export"),
     path("statistics/report/", staff_report, name="staff_report"),
 ]
