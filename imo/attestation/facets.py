@@ -33,7 +33,7 @@ from imo.staff.facets import NONE, EducatorFacet, register
 Kind = QualificationCategory.Kind
 KEY = "category"
 #: Seniority of the categories for the single current category (higher wins).
-SENIORITY = {Kind.METHODIST: 4, Kind.MENTOR: 3, Kind.HIGHEST: 2, Kind.FIRST: 1}
+SENIORITY: dict[str, int] = {Kind.METHODIST: 4, Kind.MENTOR: 3, Kind.HIGHEST: 2, Kind.FIRST: 1}
 #: Categories that mean the person holds the highest (the filter «высшая» matches them all).
 HIGHEST_OR_ABOVE = (Kind.HIGHEST, Kind.METHODIST, Kind.MENTOR)
 CHOICES = (
