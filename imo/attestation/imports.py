@@ -28,7 +28,6 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import rules
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -44,13 +43,10 @@ from imo.orgs.models import OFFICE_EDITOR_ROLES, Role
 from imo.orgs.selectors import paths_q, scope_paths
 from imo.staff.display import mask_snils
 from imo.staff.models import Educator
-from imo.staff.rules import is_office_editor, is_school_admin, is_superuser
 from imo.staff.selectors import employed_in
 from imo.staff.services import name_key_of
 
-PERMISSION = "attestation.import_categories"
-# The office's editors (their municipalities) and school admins (their school's current staff).
-rules.add_perm(PERMISSION, is_superuser | is_office_editor | is_school_admin)
+PERMISSION = "attestation.import_categories"  # granted in imo.attestation.rules
 
 Kind = QualificationCategory.Kind
 _KIND_LABELS = dict(Kind.choices)

@@ -10,6 +10,7 @@ from typing import Any
 
 import rules
 
+from imo.core.mail.permissions import VIEW_LOG as VIEW_MAIL_LOG
 from imo.orgs.models import OFFICE_EDITOR_ROLES, OFFICE_ROLES, USER_MANAGER_ROLES, Organization, Role
 from imo.orgs.selectors import ORGANIZATION_VIEWER_ROLES, has_role, organization_in_scope
 
@@ -70,3 +71,8 @@ rules.add_perm("orgs.export_organizations", is_superuser | sees_organizations)
 # Users: the head and the admin manage everyone in their municipality; a school admin invites teachers.
 rules.add_perm("orgs.manage_users", is_superuser | is_user_manager | is_school_admin)
 rules.add_perm("orgs.manage_office_roles", is_superuser | is_user_manager)
+
+# The mail log (imo.core.mail names the permission; roles live here): it holds every address and text the
+# system sent, so only the technical administrator and superusers read it.
+is_system_admin = _role_predicate("is_system_admin", frozenset({Role.ADMIN}))
+rules.add_perm(VIEW_MAIL_LOG, is_superuser | is_system_admin)

@@ -22,7 +22,7 @@ from imo.core.documents.rendering import render_docx
 from imo.core.documents.services import common_context
 from imo.orgs.selectors import primary_membership
 
-COVER_LETTER_CODE = "attestation_cover_letter"
+COVER_LETTER_CODE = "attestation.cover_letter"
 COVER_LETTER_TITLE = "Сопроводительное письмо в аттестационную комиссию"
 MINISTRY_NAME = "Министерства образования и науки Чеченской Республики"
 OFFICE_NAME = "Информационно-методический отдел"

@@ -16,6 +16,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
 from imo.attestation import demo as attestation_demo
+from imo.attestation.applications import demo as applications_demo
+from imo.attestation.reminders.services import run_reminders
+from imo.attestation.schedule import demo as schedule_demo
 from imo.mentorship import demo as mentorship_demo
 from imo.orgs import demo as orgs_demo
 from imo.orgs.models import Organization
@@ -70,8 +73,12 @@ class Command(BaseCommand):
         orgs_demo.seed_users(rng=rng, orgs=orgs)
         staff = staff_demo.seed(rng=rng, orgs=orgs, today=today)
         attestation_demo.seed(rng=rng, today=today)
+        applications_demo.seed(rng=rng, today=today)
+        schedule_demo.seed(rng=rng, today=today)
         mentorship_demo.seed(rng=rng, today=today)
         portal_demo.seed(municipality=orgs.municipality)
+        # The daily reminders' first run, so the mail log has the letters the worker would send today.
+        run_reminders(today=today)
         total = Organization.objects.count()
         self.stdout.write(
             f"Готово: организаций — {total}, педагогов — {staff.educators}, "
@@ -112,4 +119,4 @@ class Command(BaseCommand):
             self.stdout.write(f"{role:<38} {username:<12} {membership.organization}")
         self.stdout.write("Ответственные в остальных школах района: zam4 … zam39 (тот же пароль).")
         if settings.DEBUG:
-            self.stdout.write("Письма (приглашения, восстановление пароля) печатаются в этой консоли.")
+            self.stdout.write("Письма записываются в «Журнал почты» (/mail/, вход admin), а не отправляются.")
