@@ -91,15 +91,27 @@ def clamp_month(day: dt.date, year: AcademicYear) -> dt.date:
     return min(max(first_of_month(day), first), last)
 
 
+#: Overdue conformity attestations are spread over the first term (September–December), so a school
+#: commission meets a few people a month instead of everyone in September.
+OVERDUE_SPREAD_MONTHS = 4
+
+
 def conformity_month(
-    *, year: AcademicYear, last_conformity: dt.date | None, position_start: dt.date | None
+    *,
+    year: AcademicYear,
+    last_conformity: dt.date | None,
+    position_start: dt.date | None,
+    educator_id: int = 0,
 ) -> dt.date:
     """The month the five years run out (counted from the later of the last attestation and the start in
-    the position), clamped into the year; September when neither date is known."""
+    the position), clamped into the year. Already overdue (or no date known): one of the first term's months,
+    chosen by the educator's id so that re-runs give the same month."""
+    first, _last = planning_bounds(year)
     anchor = due.conformity_anchor(last_conformity, position_start)
-    if anchor is None:
-        return planning_bounds(year)[0]
-    return clamp_month(add_years(anchor, due.CONFORMITY_PERIOD_YEARS), year)
+    runs_out = add_years(anchor, due.CONFORMITY_PERIOD_YEARS) if anchor else None
+    if runs_out is None or runs_out < first:
+        return due.add_months(first, educator_id % OVERDUE_SPREAD_MONTHS)
+    return clamp_month(runs_out, year)
 
 
 def category_month(*, year: AcademicYear, valid_until: dt.date, months_before: int) -> dt.date:
@@ -175,7 +187,9 @@ def _conformity_lines(
     lines = []
     for educator_id in listed.values_list("pk", flat=True).iterator(chunk_size=BATCH):
         start = posts.get(educator_id, (None, None))[1]
-        month = conformity_month(year=year, last_conformity=last.get(educator_id), position_start=start)
+        month = conformity_month(
+            year=year, last_conformity=last.get(educator_id), position_start=start, educator_id=educator_id
+        )
         lines.append(_Planned(educator_id, Kind.CONFORMITY, month))
     return lines
 

@@ -18,6 +18,7 @@ from imo.attestation.models import (
 )
 from imo.attestation.schedule import demo, services
 from imo.reference.services import academic_year_ensure
+from imo.staff.models import Educator
 from imo.staff.tests.factories import make_educator, make_employment
 
 D = dt.date
@@ -76,7 +77,15 @@ def test_conformity_month_is_when_five_years_run_out(year):
         year=year, last_conformity=D(2020, 1, 10), position_start=D(2021, 11, 3)
     )
     assert month == D(2026, 11, 1)
+    # overdue or unknown: spread over September–December by the educator's id, the same on every run
     assert services.conformity_month(year=year, last_conformity=None, position_start=None) == D(2026, 9, 1)
+    spread = {
+        services.conformity_month(
+            year=year, last_conformity=D(2019, 5, 1), position_start=None, educator_id=educator_id
+        )
+        for educator_id in range(1, 9)
+    }
+    assert spread == {D(2026, 9, 1), D(2026, 10, 1), D(2026, 11, 1), D(2026, 12, 1)}
 
 
 def test_category_month_is_three_months_before_expiry(year):
@@ -114,11 +123,17 @@ def staff(district):
     return district
 
 
+def overdue_month(district, last_name: str) -> D:
+    """The first-term month an overdue educator is spread to (by id)."""
+    educator = Educator.objects.get(last_name=last_name)
+    return D(2026, 9 + educator.pk % services.OVERDUE_SPREAD_MONTHS, 1)
+
+
 def test_build_lands_the_due_educators_with_kind_and_month(year, staff):
     summary = services.schedule_build(academic_year=year, organizations=[staff.school_a])
     assert lines(year) == {
         ("Аттестуемая", "conformity"): D(2026, 12, 1),
-        ("Просроченная", "conformity"): D(2026, 9, 1),
+        ("Просроченная", "conformity"): overdue_month(staff, "Просроченная"),
         ("Летняя", "conformity"): D(2027, 5, 1),
         ("Перваякатегория", "first"): D(2026, 11, 1),
         ("Высшаяосень", "highest"): D(2026, 9, 1),
