@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -30,6 +31,21 @@ def _status(message: MailMessage) -> SafeString:
         MailMessage.Status.FAILED: "text-bg-danger",
     }.get(MailMessage.Status(message.status), "text-bg-secondary")
     return format_html('<span class="badge {}">{}</span>', css, message.get_status_display())
+
+
+#: The log opens on the letters themselves: reminders marked done without sending (a later reminder was
+#: due already) are bookkeeping, shown only when asked for.
+LETTERS = "letters"
+STATUS_CHOICES = [
+    (LETTERS, "Письма (кроме неотправлявшихся)"),
+    *MailMessage.Status.choices,
+]
+
+
+def _by_status(queryset: QuerySet[MailMessage], value: str) -> QuerySet[MailMessage]:
+    if value == LETTERS:
+        return queryset.exclude(status=MailMessage.Status.SKIPPED)
+    return queryset.filter(status=value)
 
 
 class MailTable(Table):
@@ -61,7 +77,14 @@ class MailTable(Table):
     ]
     filters = [
         SearchFilter("q", "Поиск", fields=["search_text"], placeholder="Адрес или тема письма"),
-        ChoiceFilter("status", "Состояние", choices=MailMessage.Status.choices),
+        ChoiceFilter(
+            "status",
+            "Состояние",
+            choices=STATUS_CHOICES,
+            default=LETTERS,
+            all_label="Все записи",
+            method=_by_status,
+        ),
         DateRangeFilter("date", "Дата", field="created_at"),
     ]
     default_sort = "-created_at"
