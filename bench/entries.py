@@ -115,6 +115,17 @@ ENTRIES: list[Entry] = [
         target_ms=200,
         max_ratio=None,
     ),
+    # The regional attestation schedule (issue #5, item 4): per-month, per-kind and per-school counts and
+    # the first page of lines. Baseline: the admin changelist of the same lines.
+    Entry(
+        name="attestation.schedule",
+        url="/attestation/schedule/",
+        user="admin",
+        baseline_url="/django-admin/attestation/scheduleentry/",
+        target_ms=300,
+        max_ratio=None,
+        max_queries=14,
+    ),
 ]
 
 
