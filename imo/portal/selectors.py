@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imo.attestation import due
+from imo.attestation.applications.selectors import application_counts, application_list
+from imo.attestation.models import Application, QualificationCategory
 from imo.core.text import russian_sort_key
 from imo.mentorship.selectors import early_career_counts
 from imo.orgs.models import Organization
@@ -168,4 +170,49 @@ def attestation_home(
         schools=ranked[:top] if len(schools) > 1 else [],
         due_url=due_url(),
         on=on,
+        application_cards=application_cards(user=user, on=on),
+    )
+
+
+def application_cards(*, user: Any, on: dt.date) -> list[StatCard]:
+    """The applications for a category that wait for someone (two queries): the office's check, the
+    educator's changes, the commission, and those past their step's deadline."""
+    if not user.has_perm("attestation.view_applications"):
+        return []
+    counts = application_counts(user=user, on=on)
+    url = reverse("attestation:applications")
+    return [
+        StatCard("Заявления на проверке в ИМО", counts["submitted"], f"{url}?status=submitted"),
+        StatCard("Заявления возвращены на доработку", counts["returned"], f"{url}?status=returned"),
+        StatCard("Заявления в аттестационной комиссии", counts["forwarded"] + counts["accepted"], url),
+        StatCard("Просрочен шаг заявления", counts["overdue"], f"{url}?overdue=1"),
+    ]
+
+
+@dataclass(frozen=True)
+class MyAttestation:
+    """A teacher's own attestation on the home page: categories in force and applications still going."""
+
+    categories: list[QualificationCategory]
+    applications: list[Application]
+    can_start: bool
+
+
+def my_attestation(*, user: Any, educator: Any, on: dt.date | None = None) -> MyAttestation | None:
+    """Two queries; None without an educator record."""
+    if educator is None:
+        return None
+    on = on or timezone.localdate()
+    in_force = [
+        category
+        for category in QualificationCategory.objects.filter(educator=educator, awarded_on__lte=on)
+        if category.is_valid_on(on)
+    ]
+    applications = list(
+        application_list(user=user, on=on).filter(educator=educator, status__in=Application.ACTIVE)
+    )
+    return MyAttestation(
+        categories=in_force,
+        applications=applications,
+        can_start=user.has_perm("attestation.start_application", educator),
     )

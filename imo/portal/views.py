@@ -12,7 +12,13 @@ from imo.orgs.models import OFFICE_ROLES, Role
 from imo.orgs.selectors import organizations_visible_to, roles_of
 from imo.portal.forms import OfficeContactsForm
 from imo.portal.models import OfficeContacts
-from imo.portal.selectors import attestation_home, office_cards, own_organizations, public_offices
+from imo.portal.selectors import (
+    attestation_home,
+    my_attestation,
+    office_cards,
+    own_organizations,
+    public_offices,
+)
 from imo.portal.services import office_contacts_save
 from imo.staff.proposals import proposals_pending_count
 from imo.staff.selectors import educator_of_user, educators_working_count
@@ -39,7 +45,8 @@ def home(request: AppRequest) -> HttpResponse:
         return render(request, "portal/home_school.html", context)
     if Role.TEACHER in roles:
         context["schools"] = own_organizations(user=user, roles={Role.TEACHER})
-        context["educator"] = educator_of_user(user)
+        context["educator"] = educator = educator_of_user(user)
+        context["my_attestation"] = my_attestation(user=user, educator=educator)
         return render(request, "portal/home_teacher.html", context)
     return render(request, "portal/home_no_role.html", context)
 

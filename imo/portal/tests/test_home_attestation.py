@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imo.attestation import due, services
+from imo.attestation.applications import services as application_services
 from imo.orgs.tests.factories import make_district
 from imo.portal.selectors import attestation_home
 from imo.staff.tests.factories import make_educator
@@ -155,6 +156,49 @@ def test_the_home_page_runs_a_fixed_number_of_queries(
 def test_the_block_itself_is_one_statement(district, people, django_assert_max_num_queries):
     user = district.user("head")
     attestation_home(user=user)  # reads the memberships once (kept on the user)
-    # The statement, plus a savepoint pair in a test and «SET LOCAL jit = off» on PostgreSQL.
-    with django_assert_max_num_queries(4):
+    # The statement, plus a savepoint pair in a test and «SET LOCAL jit = off» on PostgreSQL; then the
+    # applications' cards: the office's settings, the counts per status and the overdue count.
+    with django_assert_max_num_queries(4 + 3):
         attestation_home(user=user)
+
+
+def _application(district, educator, *, submit: bool):
+    application = application_services.application_start(
+        educator=educator, kind="first", by=district.user("methodist")
+    )
+    if submit:
+        application_services.application_submit(application=application, by=district.user("methodist"))
+    return application
+
+
+def test_the_office_sees_the_applications_waiting(client, district, people):
+    _application(district, people["a_conformity"][0], submit=True)
+    _application(district, people["b_conformity"][0], submit=True)
+    _application(district, people["a_conformity"][1], submit=False)  # a draft waits for nobody in the office
+    cards = {card.label: card for card in attestation_home(user=district.user("head")).application_cards}
+    checking = cards["Заявления на проверке в ИМО"]
+    assert checking.value == 2
+    assert checking.url == reverse("attestation:applications") + "?status=submitted"
+    assert cards["Просрочен шаг заявления"].value == 0
+    # The school admin counts their school's only.
+    cards = {
+        card.label: card for card in attestation_home(user=district.user("school_admin_a")).application_cards
+    }
+    assert cards["Заявления на проверке в ИМО"].value == 1
+
+
+def test_a_teacher_sees_their_own_attestation(client, district):
+    teacher = district.user("teacher_a")
+    own = make_educator(municipality=district.municipality, school=district.school_a, last_name="Собственная")
+    own.user = teacher
+    own.save()
+    services.category_save(educator=own, kind="first", awarded_on=dt.date(2024, 3, 1), default_term=True)
+    other = _person(district, district.school_a, "Чужая")
+    _application(district, other, submit=True)
+    mine = _application(district, own, submit=True)
+    page = _page(client, teacher)
+    assert 'id="my-attestation"' in page
+    assert "первая — с 01.03.2024, без срока окончания" in page
+    assert reverse("attestation:application", args=[mine.pk]) in page
+    assert "Чужая" not in page
+    assert reverse("attestation:application_start") + f"?educator={own.pk}" in page
