@@ -451,11 +451,15 @@ def _without_jit() -> Iterator[None]:
     """PostgreSQL compiles a plan whose estimated cost passes `jit_above_cost` (on by default). The
     per-person education subquery over a region's 25,000 people passes it, and compiling takes ~45 ms,
     longer than the time it saves on these queries; so JIT is off for them (SET LOCAL: this transaction
-    only). Nothing changes on other databases, or where the server's JIT is off already."""
+    only). Nothing changes on other databases, or where the server's JIT is off already. SQLite opens no
+    transaction here: a read inside BEGIN would hold table locks against the page's parallel requests
+    (the charts and the facets' tables load beside it)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
         yield
 
 

@@ -69,8 +69,9 @@ def test_the_head_changes_date_and_scope_and_sees_tables_and_charts(
     expect(headcount).to_have_text("6")
     expect(page.locator("#statistics-scope-label")).to_contain_text("Курчалоевский муниципальный район")
     charts = page.locator("#statistics-charts svg[role='img']")
-    expect(charts).to_have_count(4)
+    expect(charts).to_have_count(5)  # four of staff's own and the qualification categories (attestation)
     expect(page.get_by_role("img", name=re.compile("Диаграмма: Возраст педагогов"))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("Диаграмма: .*категори"))).to_be_visible()
     expect(page.locator("#statistics-organizations tbody tr")).to_have_count(2)
     assert_accessible(page)
 
@@ -80,7 +81,7 @@ def test_the_head_changes_date_and_scope_and_sees_tables_and_charts(
     expect(headcount).to_have_text("1")
     expect(page).to_have_url(re.compile(r"on=2015-01-01"))
     expect(page.locator("#statistics-scope-label")).to_contain_text("01.01.2015")
-    expect(charts).to_have_count(3)  # only school A had staff then: no chart by organisation
+    expect(charts).to_have_count(4)  # only school A had staff then: no chart by organisation
 
     # Back to today, one school only.
     page.locator("#statistics-on").fill(dt.date.today().isoformat())
@@ -90,7 +91,7 @@ def test_the_head_changes_date_and_scope_and_sees_tables_and_charts(
     expect(headcount).to_have_text("2")
     expect(page.locator("#statistics-scope-label")).to_contain_text("СОШ с. Бельты")
     expect(page.locator("#statistics-organizations tbody tr")).to_have_count(1)
-    expect(charts).to_have_count(3)  # one organisation: no chart by organisation
+    expect(charts).to_have_count(4)  # one organisation: no chart by organisation
     assert_accessible(page)
 
     # The Excel of these tables.
@@ -117,5 +118,7 @@ def test_a_school_admin_sees_only_their_school(page: Page, live_server, district
     expect(page.get_by_test_id("headcount")).to_have_text("2")
     expect(page.locator("#statistics-scope-label")).to_contain_text("СОШ с. Бельты")
     expect(page.locator("#statistics-scope")).to_have_count(0)  # nothing to choose
-    expect(page.locator("#statistics-charts svg[role='img']")).to_have_count(3)
+    expect(page.locator("#statistics-charts svg[role='img']")).to_have_count(
+        4
+    )  # one organisation: no chart by organisation
     assert_accessible(page)
