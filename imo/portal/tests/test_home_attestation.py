@@ -175,15 +175,17 @@ def test_the_office_sees_the_applications_waiting(client, district, people):
     _application(district, people["a_conformity"][0], submit=True)
     _application(district, people["b_conformity"][0], submit=True)
     _application(district, people["a_conformity"][1], submit=False)  # a draft waits for nobody in the office
-    cards = {card.label: card for card in attestation_home(user=district.user("head")).application_cards}
+    home = attestation_home(user=district.user("head"))
+    assert home is not None
+    cards = {card.label: card for card in home.application_cards}
     checking = cards["Заявления на проверке в ИМО"]
     assert checking.value == 2
     assert checking.url == reverse("attestation:applications") + "?status=submitted"
     assert cards["Просрочен шаг заявления"].value == 0
     # The school admin counts their school's only.
-    cards = {
-        card.label: card for card in attestation_home(user=district.user("school_admin_a")).application_cards
-    }
+    home = attestation_home(user=district.user("school_admin_a"))
+    assert home is not None
+    cards = {card.label: card for card in home.application_cards}
     assert cards["Заявления на проверке в ИМО"].value == 1
 
 
