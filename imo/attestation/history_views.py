@@ -18,6 +18,7 @@ from imo.attestation import services
 from imo.attestation.forms import CategoryForm, ConformityForm, ExemptionForm
 from imo.attestation.models import ConformityAttestation, Exemption, QualificationCategory
 from imo.core.access import AppRequest, login_only
+from imo.core.forms import add_service_errors
 from imo.staff.selectors import educator_get_for
 
 CHANGE = "attestation.change_history"
@@ -98,9 +99,7 @@ def record_edit(request: AppRequest, pk: int, kind: str, record_pk: int | None =
         try:
             spec.save(educator=educator, **extra, **fields)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, spec.saved)
             return redirect(back)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from imo.core.uploads import MAX_BYTES, MSG_WRONG_TYPE, check_document
@@ -23,17 +22,6 @@ def style(form: forms.BaseForm) -> None:
         widget.attrs.setdefault(
             "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
         )
-
-
-def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form when the field is absent)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class EducatorChoice(forms.ModelChoiceField):

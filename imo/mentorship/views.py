@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from imo.core.access import login_only, requires
 from imo.core.documents.downloads import attachment
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
+from imo.core.forms import add_service_errors
 from imo.core.paging import paginate
 from imo.mentorship import selectors, services
 from imo.mentorship.forms import (
@@ -29,7 +30,6 @@ from imo.mentorship.forms import (
     PlanItemDoneForm,
     PlanItemForm,
     ReportForm,
-    add_errors,
 )
 from imo.mentorship.models import Mentorship, MentorshipReport
 from imo.orgs.selectors import educational_organizations_visible_to
@@ -170,7 +170,7 @@ def mentorship_create(request: HttpRequest) -> HttpResponse:
         try:
             mentorship = services.mentorship_create(**form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Наставник назначен.")
             _warn_if_not_early_career(request, mentorship)
@@ -255,7 +255,7 @@ def mentorship_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.mentorship_update(mentorship=mentorship, **data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Изменения сохранены.")
             return redirect("mentorship:detail", mentorship.pk)
@@ -276,7 +276,7 @@ def mentorship_finish(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.mentorship_finish(mentorship=mentorship, ends_on=form.cleaned_data["ends_on"])
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Наставничество завершено.")
             return redirect("mentorship:detail", mentorship.pk)
@@ -297,7 +297,7 @@ def plan_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.plan_item_add(mentorship=mentorship, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Пункт плана добавлен.")
             return redirect(reverse("mentorship:detail", args=[mentorship.pk]) + "#plan")
@@ -315,7 +315,7 @@ def plan_item_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         try:
             services.plan_item_done(item=item, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Отметка о выполнении сохранена.")
             return redirect(reverse("mentorship:detail", args=[mentorship.pk]) + "#plan")
@@ -335,7 +335,7 @@ def report_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.report_add(mentorship=mentorship, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Отчёт добавлен.")
             return redirect(reverse("mentorship:detail", args=[mentorship.pk]) + "#reports")

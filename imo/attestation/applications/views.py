@@ -31,13 +31,13 @@ from imo.attestation.applications.forms import (
     DecideForm,
     FileForm,
     ForwardForm,
-    add_errors,
 )
 from imo.attestation.applications.services import EDITABLE, FILES_EDITABLE
 from imo.attestation.applications.tables import ApplicationTable, badge_class
 from imo.attestation.models import Application, ApplicationFile
 from imo.core.access import AppRequest, check, login_only, requires
 from imo.core.documents.downloads import attachment
+from imo.core.forms import add_service_errors
 from imo.core.text import fold
 from imo.reference.models import Position
 from imo.staff.models import Educator, Employment
@@ -139,7 +139,7 @@ def application_start(request: AppRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -245,7 +245,7 @@ def application_edit(request: AppRequest, pk: int) -> HttpResponse:
         try:
             services.application_update(application=application, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Изменения сохранены.")
             return redirect("attestation:application", application.pk)
@@ -277,7 +277,7 @@ def _act(
         try:
             action(form)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect(reverse("attestation:application", args=[application.pk]) + anchor)

@@ -13,6 +13,7 @@ from imo.attestation.reminders.forms import AttestationSettingsForm
 from imo.attestation.reminders.rules import CHANGE_SETTINGS, VIEW_SETTINGS
 from imo.attestation.reminders.services import attestation_settings_save
 from imo.core.access import AppRequest, requires
+from imo.core.forms import add_service_errors
 
 TITLE = "Настройки аттестации"
 
@@ -27,9 +28,7 @@ def settings_page(request: AppRequest) -> HttpResponse:
             try:
                 attestation_settings_save(**{name: form.cleaned_data[name] for name in form.fields})
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Настройки аттестации сохранены.")
                 return redirect("attestation:settings")

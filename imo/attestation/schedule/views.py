@@ -30,6 +30,7 @@ from imo.core.access import AppRequest, check, requires
 from imo.core.documents.downloads import attachment
 from imo.core.documents.rendering import DocumentError
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
+from imo.core.forms import add_service_errors
 from imo.core.paging import paginate
 from imo.core.templatetags.imo import plural_ru
 from imo.orgs.models import OFFICE_EDITOR_ROLES, OFFICE_ROLES, Organization, Role
@@ -331,7 +332,7 @@ def _form_page(
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Строка графика сохранена.")
             return redirect(back)
@@ -341,16 +342,6 @@ def _form_page(
         "attestation/schedule/form.html",
         {"title": title, "form": form, "back": back, "year": year},
     )
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @requires(CHANGE)

@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 from imo.core.access import AppRequest, login_only, requires
 from imo.core.collation import russian
 from imo.core.documents.downloads import attachment
+from imo.core.forms import add_service_errors
 from imo.core.profile import sections_for
 from imo.orgs.models import Organization
 from imo.reference.models import Position, Subject
@@ -66,15 +67,6 @@ Fieldset = tuple[str, list[BoundField], BaseForm]  # legend, the fields shown un
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def _add_errors(form: BaseForm, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on its field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _list_crumb(request: AppRequest) -> dict[str, str]:
@@ -269,7 +261,7 @@ def educator_create(request: AppRequest) -> HttpResponse:
                         **job.employment_data(),
                     )
             except ValidationError as error:
-                _add_errors(person, error)
+                add_service_errors(person, error)
             else:
                 messages.success(request, f"Педагог {educator.full_name} добавлен в базу.")
                 return redirect(educator)
@@ -288,7 +280,7 @@ def educator_edit(request: AppRequest, pk: int) -> HttpResponse:
         try:
             services.educator_update(educator=educator, data=form.educator_data(), by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Изменения сохранены.")
             return _back(educator)
@@ -334,7 +326,7 @@ def _education_form(request: AppRequest, educator: Educator, record: EducationRe
                 educator=educator, data=form.cleaned_data, record=record, by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Сведения об образовании сохранены.")
             return _back(educator, "section-education")
@@ -374,7 +366,7 @@ def _award_form(request: AppRequest, educator: Educator, award: Award | None) ->
         try:
             services.award_save(educator=educator, data=form.cleaned_data, award=award, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Награда сохранена.")
             return _back(educator, "section-awards")
@@ -417,7 +409,7 @@ def employment_add(request: AppRequest, pk: int) -> HttpResponse:
                 **form.employment_data(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Место работы добавлено.")
             return _back(educator, "section-employments")
@@ -454,7 +446,7 @@ def employment_edit(request: AppRequest, pk: int, employment_pk: int) -> HttpRes
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Место работы сохранено.")
             return _back(educator, "section-employments")
@@ -480,7 +472,7 @@ def employment_end(request: AppRequest, pk: int, employment_pk: int) -> HttpResp
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Работа на этом месте завершена. Педагог остаётся в базе района.")
             return _back(educator, "section-employments")
@@ -526,7 +518,7 @@ def employment_transfer(request: AppRequest, pk: int, employment_pk: int) -> Htt
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Педагог переведён. Прежнее место работы сохранено в истории.")
             return _back(educator, "section-employments")
@@ -558,7 +550,7 @@ def consent_add(request: AppRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Согласие записано.")
             return _back(educator, "section-consents")
