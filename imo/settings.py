@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "imo.staff",
     "imo.attestation",
     "imo.mentorship",
+    "imo.training",
     "imo.audit",
     "imo.portal",
 ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/", include("imo.staff.urls")),
     path("attestation/", include("imo.attestation.urls")),
     path("mentorship/", include("imo.mentorship.urls")),
+    path("training/", include("imo.training.urls")),
     path("audit/", include("imo.audit.urls")),
     path("jobs/", include("imo.core.jobs.urls")),
     path("imports/", include("imo.core.imports.urls")),

@@ -1,0 +1,5 @@
+"""URLs of training/development: namespace "training" (mounted by imo/training/urls.py)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
