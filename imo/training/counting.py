@@ -73,3 +73,22 @@ def due_on(
 def is_overdue(due: dt.date | None, on: dt.date) -> bool:
     """Overdue on `on`: the due day has passed (due on `on` itself is not overdue yet) or is unknown."""
     return due is None or due < on
+
+
+# The Russian messages of the rules, shared by the forms, the services and the provider-list import.
+MSG_ENDS_BEFORE_START = "Дата окончания не может быть раньше даты начала."
+MSG_ENDS_IN_FUTURE = "Курс ещё не окончен: дата окончания пройденного курса не может быть в будущем."
+MSG_DUPLICATE_DOCUMENT = (
+    "Документ с номером «{number}» этой организации уже записан ({who}). Проверьте номер документа."
+)
+MSG_OTHER_PROVIDER = (
+    "Курс окончен после {until:%d.%m.%Y} в организации типа «иная организация»: для учителей он не "
+    "засчитывается в трёхлетний срок повышения квалификации (с 01.09.2025 засчитываются курсы "
+    "государственных и муниципальных организаций, организаций, учреждённых государством, «Сириуса», "
+    "«Сколково» и общероссийских спортивных федераций)."
+)
+
+
+def document_key(number: str) -> str:
+    """A document number compared without case, spaces and the "№" sign: «№ 12 345» is «12345»."""
+    return "".join(number.replace("№", "").split()).casefold()
