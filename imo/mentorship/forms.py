@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from imo.core.uploads import MAX_BYTES, MSG_WRONG_TYPE, check_document
 from imo.mentorship.models import MentorshipReport
-from imo.staff.models import Educator
+from imo.staff.picker import EducatorPicker, EducatorPickerField
 
 
 def date_input() -> forms.DateInput:
@@ -19,19 +19,16 @@ def date_input() -> forms.DateInput:
 def style(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
+        if isinstance(widget, EducatorPicker):
+            continue  # draws its own search box and radios
         widget.attrs.setdefault(
             "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
         )
 
 
-class EducatorChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj)
-
-
 class MentorshipForm(forms.Form):
-    mentee = EducatorChoice(label="Наставляемый (молодой специалист)", queryset=Educator.objects.none())
-    mentor = EducatorChoice(label="Наставник", queryset=Educator.objects.none())
+    mentee = EducatorPickerField(label="Наставляемый (молодой специалист)")
+    mentor = EducatorPickerField(label="Наставник")
     starts_on = forms.DateField(label="Дата начала", widget=date_input())
     ends_on = forms.DateField(label="Плановая дата окончания", required=False, widget=date_input())
     goals = forms.CharField(label="Цели и задачи", required=False, widget=forms.Textarea(attrs={"rows": 4}))

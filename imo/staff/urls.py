@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern
 
-from imo.staff.views import imports, people, profile, proposals, records, statistics
+from imo.staff.views import imports, people, picker, profile, proposals, records, statistics
 
 app_name = "staff"
 
@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern] = [
     *statistics.urlpatterns,
     *proposals.urlpatterns,  # changes teachers propose, decided by their school admin
     *people.urlpatterns,  # duplicates and merging; personal-data requests and erasure
+    *picker.urlpatterns,  # the educator picker's search (forms choosing one educator of many)
 ]
