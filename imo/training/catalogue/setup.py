@@ -1,5 +1,15 @@
-"""Registrations of training/catalogue (navigation, profile sections, documents…); run from ready()."""
+"""Registrations of training/catalogue; run from ready(): the navigation entry of the catalogue."""
 
 
 def ready() -> None:
-    pass
+    from imo.core.navigation import Direction, NavItem, register
+
+    register(
+        NavItem(
+            Direction.ORGANISATIONAL,
+            "Курсы: организации и программы",
+            "training:providers",
+            "training.view_catalogue",
+            45,
+        )
+    )
