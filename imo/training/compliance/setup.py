@@ -1,5 +1,15 @@
-"""Registrations of training/compliance (navigation, profile sections, documents…); run from ready()."""
+"""Registrations of training/compliance (navigation); run from ready()."""
+
+from imo.core.navigation import Direction, NavItem, register
 
 
 def ready() -> None:
-    pass
+    register(
+        NavItem(
+            Direction.ANALYTICS,
+            "Повышение квалификации: трёхлетний срок",
+            "training:compliance",
+            "training.view_compliance",
+            30,
+        )
+    )
