@@ -1,5 +1,5 @@
-"""Registrations of training/graduates (navigation, profile sections, documents…); run from ready()."""
+"""Registrations of training/graduates (permissions); run from ready()."""
 
 
 def ready() -> None:
-    pass
+    from imo.training.graduates import rules  # noqa: F401  (registers the permissions)
