@@ -182,4 +182,13 @@ THROUGHPUT: list[Throughput] = [
         target={"postgresql": 5000},
         min_ratio=5.0,
     ),
+    # A provider's list of graduates (issue #6, items 5 and 9): 5,000 rows end to end, matching included,
+    # against a naive loop (queries and save() per row) on the same rows (bench/throughput.py).
+    Throughput(
+        name="training.import_rows_per_s",
+        function="bench.throughput.course_import_rows",
+        unit="rows/s",
+        target={"postgresql": 2000, "sqlite": 2000},
+        min_ratio=3.0,
+    ),
 ]

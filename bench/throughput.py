@@ -268,3 +268,175 @@ def _openpyxl_export(queryset: Any, columns: Any) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# --- training.import_rows_per_s: a provider's list of graduates (issue #6, items 5 and 9) ----------
+
+COURSE_ROWS = 5_000
+COURSE_NAIVE_ROWS = 500  # the naive loop is timed on the first rows of the same file (a rate)
+COURSE_HEADER = [
+    "ФИО", "СНИЛС", "Школа", "Программа", "Вид", "Часов", "Дата начала", "Дата окончания", "Номер документа",
+    "Регистрационный номер", "Дата выдачи",
+]  # fmt: skip
+
+
+def _course_rows() -> list[list[Any]]:
+    """5,000 graduates built from the region's educators and their current schools: 45 % with СНИЛС and
+    name, 45 % name and school only, 10 % people the region does not have (they go to the resolution
+    page). Document numbers are new (the provider is created for the run)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from imo.staff.models import Employment
+    from imo.staff.selectors import active_on
+
+    today = timezone.localdate()
+    jobs = (
+        Employment.objects.filter(active_on(today), educator__erased_at__isnull=True, is_main=True)
+        .order_by("educator_id")
+        .values_list(
+            "educator__last_name", "educator__first_name", "educator__patronymic", "educator__snils",
+            "organization__short_name",
+        )
+    )  # fmt: skip
+    people = list(jobs[: COURSE_ROWS * 2 : 2]) or list(jobs[:COURSE_ROWS])
+    if not people:
+        raise RuntimeError("no employed educators in the data set")
+    ends = today - dt.timedelta(days=40)
+    starts = ends - dt.timedelta(days=14)
+    rows: list[list[Any]] = []
+    for n in range(COURSE_ROWS):
+        last, first, patronymic, snils, school = people[n % len(people)]
+        name = f"{last} {first} {patronymic}".strip()
+        kind = n % 10
+        if kind == 9:
+            name, snils, school = f"Приезж{_letters(n)} Анна Петровна", "", "МБОУ «СОШ № 999»"
+        elif kind >= 5 or not snils:
+            snils = ""
+        else:
+            school = ""
+        rows.append([
+            name, snils, school, f"Программа бенчмарка {n % 20}", "ПК", 36 + (n % 3) * 36, starts, ends,
+            f"БН-{n:06d}", str(n), ends,
+        ])  # fmt: skip
+    return rows
+
+
+def _letters(number: int) -> str:
+    """A number written in Russian letters (names hold no digits): 0 → «а», 33 → «ба»."""
+    alphabet = "абвгдежзийклмнопрстуфхцчшщыэюя"
+    text = ""
+    while True:
+        number, digit = divmod(number, len(alphabet))
+        text = alphabet[digit] + text
+        if not number:
+            return text
+
+
+def _course_provider() -> Any:
+    from imo.core.text import fold
+    from imo.training.models import Provider, ProviderKind
+
+    name = "ГАУ ДПО «Институт развития образования» (бенчмарк)"
+    return Provider.objects.create(name=name, name_key=fold(name), kind=ProviderKind.STATE)
+
+
+def course_import_rows(db: str) -> Measured:
+    """`imo import courses` of 5,000 rows end to end (read .xlsx, match by СНИЛС / name and school, check
+    the rules, write records, pending rows and audit entries) against a naive loop (openpyxl + a query or
+    two per row to find the educator + CourseRecord.save()) on the same rows."""
+    from imo.core.imports.engine import import_file
+    from imo.core.imports.spec import ImportContext
+    from imo.training.imports import COURSE_IMPORT
+
+    rows = _course_rows()
+    with tempfile.TemporaryDirectory(prefix="imo-bench-courses-") as tmp:
+        path = Path(tmp) / "слушатели.xlsx"
+        _write_course_xlsx(rows, path)
+        seconds: dict[str, float] = {}
+        summary: dict[str, Any] = {}
+        with _rolled_back():
+            provider = _course_provider()
+            context = ImportContext(user=None, options={"provider_id": provider.pk})
+            started = time.perf_counter()
+            analysis = import_file(COURSE_IMPORT, path, context)
+            seconds["ours"] = time.perf_counter() - started
+            if not analysis.saved:
+                raise RuntimeError(f"import did not save: {analysis.summary()['errors'][:3]}")
+            summary = analysis.summary()
+            summary["pending"] = sum(1 for w in analysis.warnings if "сопоставлени" in w.message)
+        with _rolled_back():
+            provider = _course_provider()
+            started = time.perf_counter()
+            _naive_courses(path, provider)
+            seconds["naive"] = (time.perf_counter() - started) / COURSE_NAIVE_ROWS * COURSE_ROWS
+    return Measured(
+        value=COURSE_ROWS / seconds["ours"],
+        baseline=COURSE_ROWS / seconds["naive"],
+        extra={
+            "rows": COURSE_ROWS,
+            "seconds": round(seconds["ours"], 2),
+            "created": summary["created"],
+            "pending_rows": summary["pending"],
+            "errors": len(summary["errors"]),
+            "baseline_name": f"naive: openpyxl + queries and save() per row (first {COURSE_NAIVE_ROWS} rows)",
+            "baseline_seconds_per_5000": round(seconds["naive"], 2),
+        },
+    )
+
+
+def _write_course_xlsx(rows: list[list[Any]], path: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Слушатели")
+    dates = book.add_format({"num_format": "dd.mm.yyyy"})
+    sheet.write_row(0, 0, COURSE_HEADER)
+    for index, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            if hasattr(value, "year"):
+                sheet.write_datetime(index, column, _midnight(value), dates)
+            else:
+                sheet.write(index, column, value)
+    book.close()
+
+
+def _midnight(day: Any) -> Any:
+    import datetime as dt
+
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def _naive_courses(path: Path, provider: Any) -> None:
+    """What a first version would do: per row, find the educator by СНИЛС or by name (and school) with
+    queries and save one record."""
+    import openpyxl
+
+    from imo.core.text import fold
+    from imo.staff.models import Educator
+    from imo.training.models import CourseRecord
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    sheet = book.active
+    assert sheet is not None
+    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True)):
+        if number >= COURSE_NAIVE_ROWS:
+            break
+        name, snils, school, title, _, hours, starts, ends, doc, reg, issued = row
+        educators = Educator.objects.filter(snils=snils) if snils else Educator.objects.none()
+        educator = educators.first()
+        if educator is None:
+            found = Educator.objects.filter(name_key=fold(name))
+            if school:
+                found = found.filter(employments__organization__short_name=school)
+            candidates = list(found[:2])
+            educator = candidates[0] if len(candidates) == 1 else None
+        if educator is None:
+            continue
+        CourseRecord(
+            educator=educator, title=title, provider=provider, provider_kind=provider.kind, hours=hours,
+            starts_on=starts.date(), ends_on=ends.date(), document_number=doc, registration_number=str(reg),
+            issued_on=issued.date(), source=CourseRecord.Source.IMPORT,
+        ).save()  # fmt: skip
+    book.close()

@@ -369,3 +369,14 @@ def test_fixed_number_of_queries(district, people, provider, tmp_path, count):
     with CaptureQueriesContext(connection) as queries:
         run_import(tmp_path, rows, provider=provider, dry_run=True)
     assert len(queries) <= 15, [q["sql"][:120] for q in queries]
+
+
+def test_throughput_entry_runs(district, people, provider, monkeypatch):
+    """bench/throughput.py's `training.import_rows_per_s` on a few rows (no timing asserted)."""
+    throughput = pytest.importorskip("bench.throughput")
+    monkeypatch.setattr(throughput, "COURSE_ROWS", 20)
+    monkeypatch.setattr(throughput, "COURSE_NAIVE_ROWS", 5)
+    measured = throughput.course_import_rows("sqlite")
+    assert measured.value > 0 and measured.baseline and measured.baseline > 0
+    assert measured.extra["created"] == 20 and measured.extra["errors"] == 0
+    assert not CourseRecord.objects.exists()  # measured inside a transaction that is rolled back
