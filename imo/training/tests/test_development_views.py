@@ -385,3 +385,49 @@ def test_nav_and_profile_for_roles(client, district, people, plan):
     colleague = people["colleague_a"]
     observer = _get(client, district.user("observer"), "staff:detail", args=[colleague.pk]).content.decode()
     assert "Индивидуальный образовательный маршрут" not in observer
+
+
+def test_list_sorts_by_school_and_progress(client, district, people, plan):
+    other = make_plan(people["other_b"])
+    item = services.item_add(plan=other, kind="other", title="Пункт", due_on=today(), by=None)
+    services.item_mark_done(item=item, done_on=today(), by=None)
+    make_plan(people["colleague_a"])  # no items: no progress, sorted last either way
+    head = district.user("head")
+
+    def names(sort):
+        response = _get(client, head, "training:development_plans", params={"sort": sort})
+        return [row.object.educator.last_name for row in response.context["table"].rows]
+
+    # «СОШ № 1 г. Курчалой» before «СОШ с. Бельты» in Russian order.
+    assert names("school")[-1] == "Ёлкина"
+    assert names("-school")[0] == "Ёлкина"
+    assert names("progress") == ["Юсупова", "Ёлкина", "Абдулаева"]
+    assert names("-progress") == ["Ёлкина", "Юсупова", "Абдулаева"]
+
+
+def test_new_plan_with_the_educator_picked(client, district, people):
+    admin = district.user("school_admin_a")
+    client.force_login(admin)
+    url = reverse("training:development_plan_create")
+    assert client.get(url).status_code == 200
+    data = {"starts_on": today().isoformat(), "ends_on": (today() + dt.timedelta(days=100)).isoformat()}
+    # Another school's educator is not among the choices.
+    response = client.post(url, {**data, "educator": people["other_b"].pk})
+    assert response.status_code == 200 and not DevelopmentPlan.objects.exists()
+    response = client.post(url, {**data, "educator": people["colleague_a"].pk})
+    assert response.status_code == 302
+    assert DevelopmentPlan.objects.get().educator == people["colleague_a"]
+
+
+def test_plan_page_runs_a_fixed_number_of_queries(client, district, people, plan):
+    client.force_login(district.user("school_admin_a"))
+    url = reverse("training:development_plan", args=[plan.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    gap = plan.gaps.get()
+    for n in range(5):
+        services.item_add(plan=plan, kind="course", title=f"Курс {n}", due_on=today(), gap=gap, by=None)
+    with CaptureQueriesContext(connection) as more:
+        client.get(url)
+    assert len(more) == len(few)
