@@ -60,12 +60,11 @@ class ProgrammeForm(_CatalogueForm):
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
             "topics": forms.CheckboxSelectMultiple,
-            "subjects": forms.SelectMultiple(attrs={"size": 8}),
+            "subjects": forms.CheckboxSelectMultiple,
         }
         help_texts = {
-            "hours": "Не менее 16 часов для повышения квалификации и 250 часов для профессиональной "
-            "переподготовки (приказ Минобрнауки России № 266; числа — в настройках).",
-            "subjects": "Можно выбрать несколько (Ctrl или ⌘ при щелчке).",
+            "topics": "По темам курсы отбирают в отчётах и в плане.",
+            "subjects": "Учителям каких предметов подходит программа; ничего не отмечено — всем.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -81,7 +80,13 @@ class ProgrammeForm(_CatalogueForm):
         subjects_field.queryset = Subject.objects.filter(Q(is_archived=False) | Q(pk__in=current)).order_by(
             russian("name"), "pk"
         )
+        settings = TrainingSettings.current()
         self.fields["hours"].widget.attrs.update({"min": 1, "inputmode": "numeric"})
+        self.fields["hours"].help_text = (
+            f"Не менее {settings.refresher_min_hours} часов для повышения квалификации и "
+            f"{settings.retraining_min_hours} часов для профессиональной переподготовки "
+            "(приказ Минобрнауки России № 266; числа — в настройках)."
+        )
         form_field: Any = self.fields["form"]
         form_field.choices = [("", "— не указана —"), *form_field.choices[1:]]
 

@@ -257,6 +257,11 @@ def _search_topics(rows: QuerySet[Any], value: str) -> QuerySet[Any]:
     return rows.filter(pk__in=wanted)
 
 
+def _first_and_last(rows: QuerySet[Any]) -> tuple[int | None, int | None]:
+    ordered = rows.order_by("order", "name", "pk").values_list("pk", flat=True)
+    return ordered.first(), ordered.last()
+
+
 class TopicTable(CatalogueTable):
     columns = [
         Column("order", "№", sort=True, classes="text-end", width=6),
@@ -290,12 +295,21 @@ class TopicTable(CatalogueTable):
     empty_text = "Тем пока нет."
     empty_filtered_text = "Тем не найдено."
 
+    def _ends(self) -> tuple[int | None, int | None]:
+        """The first and the last topic of the whole list (one query per page)."""
+        return self.cached("ends", lambda: _first_and_last(self.base_queryset))
+
     def row_actions(self, row: Any) -> dict[str, Any]:
+        # The arrows move a topic in the office's order: shown only while the list is in that order.
+        movable = self.sort == "order"
+        first, last = self._ends() if movable else (None, None)
+        up = movable and row.pk != first
+        down = movable and row.pk != last
         return {
             "label": row.name,
             "edit_url": reverse("training:topic_edit", args=[row.pk]),
-            "up_url": reverse("training:topic_move", args=[row.pk, "up"]),
-            "down_url": reverse("training:topic_move", args=[row.pk, "down"]),
+            "up_url": reverse("training:topic_move", args=[row.pk, "up"]) if up else "",
+            "down_url": reverse("training:topic_move", args=[row.pk, "down"]) if down else "",
             "delete_url": ""
             if row.programme_count or row.record_count
             else reverse("training:topic_delete", args=[row.pk]),

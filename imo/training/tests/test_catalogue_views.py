@@ -528,3 +528,13 @@ def test_settings_denied(client, district, key):
     client.force_login(district.user(key))
     assert client.post(reverse("training:settings"), settings_post(rule_years="5")).status_code == 403
     assert not TrainingSettings.objects.exists()
+
+
+def test_topic_arrows_only_where_a_move_is_possible(client, district):
+    first, *_, last = list(Topic.objects.order_by("order", "name"))
+    client.force_login(district.user("methodist"))
+    body = client.get(reverse("training:topics")).content.decode()
+    assert f"Ниже: «{first.name}»" in body and f"Выше: «{first.name}»" not in body
+    assert f"Выше: «{last.name}»" in body and f"Ниже: «{last.name}»" not in body
+    body = client.get(reverse("training:topics"), {"sort": "name"}).content.decode()
+    assert "Выше:" not in body and "Ниже:" not in body
