@@ -346,11 +346,15 @@ def course_import_rows(db: str) -> Measured:
     """`imo import courses` of 5,000 rows end to end (read .xlsx, match by СНИЛС / name and school, check
     the rules, write records, pending rows and audit entries) against a naive loop (openpyxl + a query or
     two per row to find the educator + CourseRecord.save()) on the same rows."""
+    from django.urls import reverse
+
     from imo.core.imports.engine import import_file
     from imo.core.imports.spec import ImportContext
     from imo.training.imports import COURSE_IMPORT
 
     rows = _course_rows()
+    # The web process and the worker have the URLconf loaded; the preview's links need it: load it first.
+    reverse("training:pending_graduates")
     with tempfile.TemporaryDirectory(prefix="imo-bench-courses-") as tmp:
         path = Path(tmp) / "слушатели.xlsx"
         _write_course_xlsx(rows, path)

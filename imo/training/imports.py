@@ -321,15 +321,21 @@ COLUMNS: tuple[Column, ...] = (
 # --- who the rows may be --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
+    """What matching needs of an educator (read once for the whole scope, not per row)."""
+
     pk: int
     snils: str
     name_key: str
+    last_name: str
     first_name: str
     patronymic: str
-    name: str
     municipality_id: int
+
+    @property
+    def name(self) -> str:
+        return full_name(self.last_name, self.first_name, self.patronymic)
 
 
 @dataclass
@@ -483,30 +489,30 @@ def _works_at(known: Known, pk: int, schools: set[int], values: dict[str, Any], 
 
 
 def _load_people(known: Known, scope: Scope) -> None:
-    """Every educator of the scope (key, СНИЛС, folded name parts) and their jobs: two queries."""
+    """Every educator of the scope (key, СНИЛС, name parts): one query."""
     educators = scope.educators()
     rows = educators.values_list(
         "pk", "snils", "name_key", "last_name", "first_name", "patronymic", "municipality_id"
     )
     for pk, snils, key, last, first, patronymic, municipality_id in rows.iterator(chunk_size=5000):
-        person = Person(
-            pk,
-            snils or "",
-            key,
-            fold(first),
-            fold(patronymic),
-            full_name(last, first, patronymic),
-            municipality_id,
-        )
+        person = Person(pk, snils or "", key, last, first, patronymic, municipality_id)
         known.persons[pk] = person
         if person.snils:
             known.by_snils[person.snils] = person
         known.by_name.setdefault(key, []).append(person)
+
+
+def _load_jobs(known: Known, rows: list[dict[str, Any]]) -> None:
+    """The jobs of the namesakes of rows that name a school the scope has (a query per 900 people)."""
+    wanted: set[int] = set()
+    for values in rows:
+        key, school = values.get("_key"), values.get("school")
+        if key and school and _school_key(school) in known.schools:
+            wanted.update(person.pk for person in known.by_name.get(key, ()))
     jobs = Employment.objects.values_list("educator_id", "organization_id", "starts_on", "ends_on")
-    if not scope.everyone:
-        jobs = jobs.filter(educator_id__in=educators.values("pk"))
-    for educator_id, organization_id, starts, ends in jobs.iterator(chunk_size=5000):
-        known.jobs.setdefault(educator_id, []).append((organization_id, starts, ends))
+    for chunk in _chunks(sorted(wanted)):
+        for educator_id, organization_id, starts, ends in jobs.filter(educator_id__in=chunk):
+            known.jobs.setdefault(educator_id, []).append((organization_id, starts, ends))
 
 
 def _load_schools(known: Known, scope: Scope, organization_id: int | None) -> None:
@@ -558,9 +564,9 @@ def _match_by_snils(known: Known, values: dict[str, Any]) -> Match:
     key = values.get("_key", "")
     if not key or person.name_key == key:
         return Match(person)
-    patronymic = values.get("_patronymic", "")
-    if person.first_name == values.get("_first") and (
-        not person.patronymic or not patronymic or person.patronymic == patronymic
+    patronymic, own_patronymic = values.get("_patronymic", ""), fold(person.patronymic)
+    if fold(person.first_name) == values.get("_first") and (
+        not own_patronymic or not patronymic or own_patronymic == patronymic
     ):
         return Match(person, surname_differs=True)
     others = [p.pk for p in known.by_name.get(key, []) if p.pk != person.pk]
@@ -720,16 +726,14 @@ class CourseImport(ImportSpec):
                 )
             )
         if provider is not None and not values["_doc_key"] and values.get("ends_on"):
-            match = _match(context.cache["known"], values, context.cache["today"])
-            values["_match"] = match
-            if match.person is not None:
-                found.append(
-                    (
-                        "title",
-                        "тот же педагог, та же программа и дата окончания",
-                        (match.person.pk, provider.pk, values["_title_key"], values["ends_on"]),
-                    )
+            who = values.get("snils") or (values.get("_key"), _school_key(values.get("school", "")))
+            found.append(
+                (
+                    "title",
+                    "тот же слушатель, та же программа и дата окончания",
+                    (who, provider.pk, values["_title_key"], values["ends_on"]),
                 )
+            )
         return found
 
     def fetch(self, context: ImportContext, rows: list[dict[str, Any]]) -> None:
@@ -746,11 +750,14 @@ class CourseImport(ImportSpec):
             provider = _provider(context, values)
             if provider is not None:
                 providers.add(provider.pk)
-            if "_match" not in values:
-                values["_match"] = _match(known, values, today)
+        _load_jobs(known, rows)
+        for values in rows:
+            values["_match"] = _match(known, values, today)
         ids = sorted({m.person.pk for v in rows if (m := v.get("_match")) is not None and m.person})
-        for chunk in _chunks(ids):
-            for record in CourseRecord.objects.filter(educator_id__in=chunk, provider_id__isnull=False):
+        for chunk in _chunks(ids if providers else []):
+            for record in CourseRecord.objects.filter(
+                educator_id__in=chunk, provider_id__in=sorted(providers)
+            ):
                 assert record.provider_id is not None
                 number = counting.document_key(record.document_number)
                 if number:
@@ -790,8 +797,7 @@ class CourseImport(ImportSpec):
                 "столбец «Организация».",
             )
         known: Known = context.cache["known"]
-        match: Match = values.get("_match") or _match(known, values, context.cache["today"])
-        values["_match"] = match
+        match: Match = values["_match"]
         if match.person is None:
             return known.pending.get(_pending_key(values, provider.pk))
         pk = match.person.pk
@@ -835,7 +841,6 @@ class CourseImport(ImportSpec):
             return []
         match: Match = values["_match"]
         found: list[RowProblem] = []
-        url = reverse("training:pending_graduates")
         column = "full_name" if values.get("full_name") else "snils"
         if match.person is None:
             text = (
@@ -848,7 +853,7 @@ class CourseImport(ImportSpec):
                 RowProblem(
                     column,
                     f"{_who(values)}: {text}{note}.",
-                    url=url,
+                    url=_pending_url(context),
                     url_text="Страница сопоставления",
                 )
             )
@@ -939,6 +944,13 @@ class CourseImport(ImportSpec):
 
     def example_rows(self, context: ImportContext) -> list[dict[str, Any]]:
         return [{column.key: column.example for column in self.columns}]
+
+
+def _pending_url(context: ImportContext) -> str:
+    url: str | None = context.cache.get("pending_url")
+    if url is None:
+        url = context.cache["pending_url"] = reverse("training:pending_graduates")
+    return url
 
 
 def _number_rows(rows: list[dict[str, Any]]) -> None:
