@@ -89,7 +89,7 @@ class DevelopmentPlanTable(Table):
             sort=russian,
             width=32,
         ),
-        Column("title", "Наименование", display=str, export=str, width=36),
+        Column("title", "Наименование", display=str, export=str, visible=False, width=36),
         Column("period", "Период", display=_period, sort=True, sort_fields=("starts_on",), width=24),
         Column(
             "mentor",
