@@ -72,6 +72,7 @@ RETRAINING = 0.04
 DISTRICT_PENDING = 36
 DISTRICT_REJECTED = 8
 DEVELOPMENT_PLANS = 40
+LAST_LINE_BEFORE_YEAR_END = 75  # the plan's courses end by mid-June (summer holidays)
 IMPORTING = frozenset({"iro", "mc", "cspu", "academy"})  # providers that send graduate lists
 
 # Who a programme is for, by position (codes of data/demo.json); everyone also matches "all".
@@ -435,7 +436,7 @@ class _Builder:
         if programme is not None:
             title, kind, hours, form = programme.title, programme.kind, programme.hours, programme.form
             provider_kind = programme.provider.kind
-            provider_name, provider_key, owner = programme.provider.name, "", str(programme.provider.pk)
+            provider_name, provider_key, owner = "", "", str(programme.provider.pk)
             region = programme.provider.inn[:2] or "20"
         else:
             typed = typed or rng.choice(self.typed)
@@ -806,14 +807,17 @@ def _line_ends(
     """End dates of the plan's lines across the year: all past for last year's plan; this year's two
     first ones already over when the year has run a month or more, the rest ahead."""
     if not is_current:
-        last_day = min(year.ends_on - dt.timedelta(days=20), today - dt.timedelta(days=3))
+        last_day = min(
+            year.ends_on - dt.timedelta(days=LAST_LINE_BEFORE_YEAR_END), today - dt.timedelta(days=3)
+        )
         return sorted(_spread(rng, year.starts_on + dt.timedelta(days=30), last_day, count))
     past: list[dt.date] = []
     if (today - year.starts_on).days >= 40 and count:
         past = _spread(rng, year.starts_on + dt.timedelta(days=25), today - dt.timedelta(days=7), 2)
         past = [min(day, today - dt.timedelta(days=3)) for day in past]
     ahead_from = today + dt.timedelta(days=30)
-    ahead = _spread(rng, ahead_from, max(year.ends_on - dt.timedelta(days=20), ahead_from), count - len(past))
+    last_day = max(year.ends_on - dt.timedelta(days=LAST_LINE_BEFORE_YEAR_END), ahead_from)
+    ahead = _spread(rng, ahead_from, last_day, count - len(past))
     return sorted(past) + sorted(ahead)
 
 
@@ -834,11 +838,12 @@ def _pending_graduates(
     if finished:
         line, programme = finished[-1]
         assert line.starts_on is not None and line.ends_on is not None
-        starts_on, ends_on = line.starts_on, line.ends_on
+        starts_on, ends_on, line_id = line.starts_on, line.ends_on, line.pk
     else:
         programme = next(p for p in catalogue if p.key == "iro" and p.kind == CourseKind.REFRESHER)
         ends_on = today - dt.timedelta(days=20)
         starts_on = ends_on - dt.timedelta(days=builder.duration(programme.hours, programme.kind, "") - 1)
+        line_id = None
 
     def course() -> dict[str, Any]:
         number, registration = builder.number(
@@ -847,18 +852,19 @@ def _pending_graduates(
         return {
             "title": programme.title,
             "kind": programme.kind,
+            "programme_id": programme.pk,
             "provider_id": programme.provider.pk,
             "provider_name": programme.provider.name,
             "provider_kind": programme.provider.kind,
+            "provider_key": programme.provider.name_key,
             "hours": programme.hours,
             "starts_on": starts_on.isoformat(),
             "ends_on": ends_on.isoformat(),
-            "form": programme.form,
-            "document_kind": CourseRecord.DocumentKind.CERTIFICATE,
             "document_number": number,
             "registration_number": registration,
             "issued_on": ends_on.isoformat(),
-            "funding": CourseRecord.Funding.BUDGET,
+            "document_kind": CourseRecord.DocumentKind.CERTIFICATE,
+            "plan_line_id": line_id,
         }
 
     known = {person.name_key for person in people}
@@ -1084,21 +1090,39 @@ def _district() -> Organization | None:
     return Organization.objects.filter(kind=Organization.Kind.MUNICIPALITY).order_by("pk").first()
 
 
-def _school_admins(municipality: Organization) -> tuple[dict[int, int], int | None]:
-    """The first school admin user of each school, and the district's head."""
+@dataclass(frozen=True)
+class _Users:
+    admins: dict[int, int]  # school → its first school admin
+    head_id: int | None
+    methodist_id: int | None
+
+
+def _users(municipality: Organization) -> _Users:
+    """Who acts in the district's data: each school's first school admin, the head, a methodist."""
     admins: dict[int, int] = {}
-    head_id = None
+    office: dict[str, int] = {}
     for organization_id, user_id, role in (
-        Membership.objects.filter(role__in=(Role.SCHOOL_ADMIN, Role.HEAD))
+        Membership.objects.filter(role__in=(Role.SCHOOL_ADMIN, Role.HEAD, Role.METHODIST))
         .filter(organization__path__startswith=municipality.path)
         .order_by("pk")
         .values_list("organization_id", "user_id", "role")
     ):
-        if role == Role.HEAD:
-            head_id = head_id or (user_id if organization_id == municipality.pk else None)
-        else:
+        if role == Role.SCHOOL_ADMIN:
             admins.setdefault(organization_id, user_id)
-    return admins, head_id
+        elif organization_id == municipality.pk:
+            office.setdefault(role, user_id)
+    return _Users(admins, office.get(Role.HEAD), office.get(Role.METHODIST))
+
+
+def _confirmers(people: list[_Person], users: _Users) -> None:
+    """Who confirmed the district's courses: the school for what teachers and schools entered, the
+    methodist for the office's entries and the providers' lists."""
+    by_school = (CourseRecord.Source.EDUCATOR, CourseRecord.Source.SCHOOL)
+    for person in people:
+        admin = users.admins.get(person.school_id or 0)
+        for record in person.records:
+            if record.status == CourseRecord.Status.CONFIRMED:
+                record.confirmed_by_id = admin if record.source in by_school else users.methodist_id
 
 
 def seed(*, rng: random.Random, today: dt.date) -> DemoTraining:
@@ -1120,10 +1144,10 @@ def seed(*, rng: random.Random, today: dt.date) -> DemoTraining:
     plans = _Plans()
     admins: dict[int, int] = {}
     school_names: dict[int, str] = {}
-    pending = rejected = 0
     if municipality is not None and district:
-        admins, head_id = _school_admins(municipality)
-        plans = _Planner(builder, municipality, district, admins, head_id, told).run(catalogue)
+        users = _users(municipality)
+        admins = users.admins
+        plans = _Planner(builder, municipality, district, admins, users.head_id, told).run(catalogue)
         employed = [p for p in district if p.school_id is not None and p.pk not in told]
         for status, count in (
             (CourseRecord.Status.PENDING, DISTRICT_PENDING),
@@ -1136,6 +1160,7 @@ def seed(*, rng: random.Random, today: dt.date) -> DemoTraining:
                 "pk", "name"
             )
         )
+        _confirmers(district, users)
 
     records = [record for person in people.values() for record in person.records]
     CourseRecord.objects.bulk_create(records, batch_size=BATCH)

@@ -16,6 +16,7 @@ from imo.staff.models import Educator, Employment
 from imo.staff.selectors import active_on
 from imo.training import demo
 from imo.training.counting import counts_for_rule, due_on, is_overdue
+from imo.training.graduates.services import pending_graduate_resolve
 from imo.training.models import (
     CourseKind,
     CourseRecord,
@@ -46,7 +47,7 @@ def seeded(db):
 def test_records_follow_the_rules(seeded):
     result, _ = seeded
     settings = TrainingSettings.current()
-    records = list(CourseRecord.objects.all())
+    records = list(CourseRecord.objects.select_related("provider"))
     assert result.records == len(records) > 1000
     seen: set[tuple[str, str]] = set()
     for record in records:
@@ -66,6 +67,8 @@ def test_records_follow_the_rules(seeded):
         seen.add((owner, record.document_number))
         if record.provider_id is None:
             assert record.provider_key and record.provider_name
+        else:
+            assert record.provider_key == "" and record.provider_kind == record.provider.kind
     kinds = Counter(record.kind for record in records)
     assert kinds[CourseKind.RETRAINING] >= 3
     statuses = Counter(record.status for record in records)
@@ -151,6 +154,10 @@ def test_plans_pending_graduates_and_development_plans(seeded):
         assert Educator.objects.filter(pk__in=row.candidates).count() == len(row.candidates)
     ambiguous = next(row for row in rows if row.reason == "ambiguous")
     assert len(ambiguous.candidates) >= 2
+    # the resolution page can use the row: picking a candidate creates the course record
+    educator = Educator.objects.get(pk=ambiguous.candidates[0])
+    record = pending_graduate_resolve(pending=ambiguous, educator=educator, by=None)
+    assert record.educator == educator and record.plan_line_id == ambiguous.data["plan_line_id"]
     assert 30 <= DevelopmentPlan.objects.count() <= 40
     assert DevelopmentItem.objects.filter(course_record__isnull=False).exists()
     assert set(DevelopmentItem.objects.values_list("kind", flat=True)) >= {"course", "mentoring"}
