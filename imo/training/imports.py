@@ -395,12 +395,6 @@ class Scope:
             condition |= Q(employed_in(list(self.schools)))
         return queryset.filter(condition)
 
-    def organizations(self) -> QuerySet[Organization]:
-        queryset = Organization.objects.all()
-        if self.everyone:
-            return queryset
-        return queryset.filter(paths_q((*self.offices, *self.schools)))
-
 
 def scope_of(user: Any | None, organization_id: int | None = None) -> Scope:
     """The office's editors → their municipalities; a school admin → their school; superuser and the
@@ -516,13 +510,17 @@ def _load_jobs(known: Known, rows: list[dict[str, Any]]) -> None:
 
 
 def _load_schools(known: Known, scope: Scope, organization_id: int | None) -> None:
-    """The scope's organisations by folded full and short name, each with its municipality: one query."""
+    """Every organisation by folded full and short name, each with its municipality (a row may name a
+    school outside the user's scope: its namesakes there are not the user's people), and the municipality
+    the rows that found nobody belong to: one query."""
     municipalities: list[tuple[str, int]] = []
     paths: dict[int, str] = {}
-    organizations = scope.organizations().values_list("pk", "name", "short_name", "path", "kind")
+    organizations = Organization.objects.values_list("pk", "name", "short_name", "path", "kind")
     for pk, name, short, path, kind in organizations.iterator(chunk_size=5000):
         if kind == Organization.Kind.MUNICIPALITY:
             municipalities.append((path, pk))
+            continue
+        if kind == Organization.Kind.REGION:
             continue
         for text in (name, short):
             if text:
@@ -531,12 +529,16 @@ def _load_schools(known: Known, scope: Scope, organization_id: int | None) -> No
     for pk, path in paths.items():
         owner = [m for p, m in municipalities if path.startswith(p)]
         known.school_municipality[pk] = owner[0] if owner else 0
-    if len(municipalities) == 1:
-        known.municipality_id = municipalities[0][1]
-    elif organization_id:
+    roots = (*scope.offices, *scope.schools)
+    mine = [
+        pk
+        for path, pk in municipalities
+        if scope.everyone or any(path.startswith(root) or root.startswith(path) for root in roots)
+    ]
+    if organization_id:
         known.municipality_id = organization_id
-    elif municipalities and not scope.everyone and scope.offices:
-        known.municipality_id = municipalities[0][1]
+    elif len(mine) == 1:
+        known.municipality_id = mine[0]
 
 
 def _load_catalogue(known: Known) -> dict[int, Provider]:
@@ -868,7 +870,7 @@ class CourseImport(ImportSpec):
             found.append(
                 RowProblem(
                     "school",
-                    f"Школа «{values['school']}» не найдена среди доступных вам; педагог найден по ФИО "
+                    f"Школа «{values['school']}» не найдена в системе; педагог найден по ФИО "
                     "(он один с такими ФИО).",
                 )
             )

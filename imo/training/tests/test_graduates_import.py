@@ -154,8 +154,26 @@ def test_scope_of_a_school_admin(district, people, provider, tmp_path):
         provider=provider,
     )
     assert not CourseRecord.objects.exists()
-    assert PendingGraduate.objects.get().reason == PendingGraduate.Reason.UNMATCHED
+    pending = PendingGraduate.objects.get()
+    assert pending.reason == PendingGraduate.Reason.UNMATCHED
+    assert pending.municipality == district.municipality
     assert analysis.saved
+
+
+def test_a_school_outside_the_scope_is_not_a_guess(district, people, provider, tmp_path):
+    """School A's admin loads a row of school B with the name of a school A teacher: not theirs."""
+    rows = [row(name="Исаева Малика Ахмедовна", snils="", school=SCHOOL_B)]
+    analysis = run_import(tmp_path, rows, user=district.user("school_admin_a"), provider=provider)
+    assert analysis.saved and not CourseRecord.objects.exists()
+    assert PendingGraduate.objects.get().candidates == [people["isaeva"].pk]
+
+
+def test_unknown_school_and_a_unique_name_matches_with_a_warning(district, people, provider, tmp_path):
+    analysis = run_import(
+        tmp_path, [row(name="Алиева Хеда Магомедовна", snils="", school="Гимназия № 77")], provider=provider
+    )
+    assert CourseRecord.objects.get().educator == people["alieva"]
+    assert "не найдена в системе" in warnings_of(analysis)[(2, "Школа")]
 
 
 def test_reimport_changes_nothing(district, people, provider, tmp_path):
