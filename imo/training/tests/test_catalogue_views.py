@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -42,6 +43,7 @@ def catalogue(db):
     )
     other = services.provider_create(name="ООО «Учёба онлайн»", kind=ProviderKind.OTHER)
     topic = Topic.objects.order_by("order").first()
+    assert topic is not None
     fgos = services.programme_create(
         title="Обновлённые ФГОС: ёмкий курс",
         provider=iro,
@@ -56,7 +58,7 @@ def catalogue(db):
     return {"iro": iro, "other": other, "fgos": fgos, "retraining": retraining, "topic": topic}
 
 
-def rows(response) -> list[list[object]]:
+def rows(response) -> list[list[Any]]:
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     return CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
 
