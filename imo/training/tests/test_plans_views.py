@@ -280,3 +280,25 @@ def test_plan_page_runs_a_fixed_number_of_queries(client, district):
 def test_import_link_follows_the_graduates_url():
     line = PlanLine(pk=7)
     assert views.import_url(line) == "/training/graduates/import/?scope=7"
+
+
+def test_progress_page_runs_a_fixed_number_of_queries(client, district):
+    setup = make_plan(district)
+    client.force_login(district.user("head"))
+    url = reverse("training:plan_progress", args=[setup.plan.pk])
+    nominate(setup, setup.a1, district.school_a, Nomination.Status.APPROVED)
+    complete(setup.a1, setup.line)
+    complete(setup.b1, setup.line)  # without a nomination: her current school is read (one query)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(3):
+        line = PlanLine.objects.create(plan=setup.plan, topic=f"Тема {n}")
+        PlanQuota.objects.create(line=line, school=district.school_b, places=2)
+        complete(setup.b1, line)
+        complete(setup.a2, line)
+    nominate(setup, setup.a3, district.school_a)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.content.decode().count("без выдвижения") == 7
+    assert len(many.captured_queries) == len(few.captured_queries)
