@@ -302,3 +302,41 @@ def test_progress_page_runs_a_fixed_number_of_queries(client, district):
         response = client.get(url)
     assert response.content.decode().count("без выдвижения") == 7
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_line_form_picks_a_programme_from_the_catalogue(client, district):
+    from imo.training.tests.plans_fixtures import make_programme
+
+    setup = make_plan(district, status=Status.DRAFT)
+    programme = make_programme(title="Наставничество в школе", hours=72)
+    client.force_login(district.user("methodist"))
+    url = reverse("training:plan_line_add", args=[setup.plan.pk])
+    page = client.get(url).content.decode()
+    assert reverse("training:programme_options") + "?blank=1" in page and "Наставничество в школе" in page
+    client.post(url, {"programme": programme.pk, "starts_on": "2026-11-02", "ends_on": "2026-11-13"})
+    line = PlanLine.objects.exclude(pk=setup.line.pk).get()
+    assert (line.programme, line.provider, line.hours) == (programme, programme.provider, 72)
+    edit = reverse("training:plan_line_edit", args=[line.pk])
+    assert client.post(edit, {"topic": "Другая тема", "hours": "18"}).status_code == 302
+    line.refresh_from_db()
+    assert (line.programme, line.topic, line.hours) == (None, "Другая тема", 18)
+    client.post(reverse("training:plan_line_delete", args=[line.pk]))
+    assert not PlanLine.objects.filter(pk=line.pk).exists()
+
+
+def test_plan_edit_and_delete_of_a_draft_only(client, district):
+    setup = make_plan(district)
+    client.force_login(district.user("head"))
+    response = client.post(
+        reverse("training:plan_edit", args=[setup.plan.pk]),
+        {"title": "План на год", "nominations_until": "2099-05-01"},
+    )
+    assert response.status_code == 302
+    setup.plan.refresh_from_db()
+    assert str(setup.plan) == "План на год"
+    client.post(reverse("training:plan_delete", args=[setup.plan.pk]))
+    assert TrainingPlan.objects.filter(pk=setup.plan.pk).exists()  # not a draft: kept
+    setup.plan.status = Status.DRAFT
+    setup.plan.save()
+    client.post(reverse("training:plan_delete", args=[setup.plan.pk]))
+    assert not TrainingPlan.objects.filter(pk=setup.plan.pk).exists()
