@@ -234,3 +234,13 @@ def test_resolving_twice_for_the_same_educator_reuses_the_record(district, peopl
         pending=second, educator=people["khasanov1"], by=district.user("methodist")
     )
     assert again == record and CourseRecord.objects.count() == 1
+
+
+def test_template_and_errors_file(client, district, people, provider):
+    client.force_login(district.user("school_admin_a"))
+    template = client.get(reverse("training:import_template"))
+    assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxml")
+    client.post(reverse("training:import"), {"file": _upload([row(hours=4)]), "provider": provider.pk})
+    run = ImportRun.objects.get()
+    assert run.report["invalid"] == 1
+    assert client.get(reverse("training:import_errors", args=[run.pk])).status_code == 200
