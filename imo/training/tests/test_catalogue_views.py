@@ -540,3 +540,39 @@ def test_topic_arrows_only_where_a_move_is_possible(client, district):
     assert f"Выше: «{last.name}»" in body and f"Ниже: «{last.name}»" not in body
     body = client.get(reverse("training:topics"), {"sort": "name"}).content.decode()
     assert "Выше:" not in body and "Ниже:" not in body
+
+
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [
+        ("training:providers", ["name", "short_name", "inn", "kind", "programmes", "records", "state"]),
+        ("training:programmes", ["title", "provider", "kind", "hours", "form", "records", "state"]),
+        ("training:topics", ["order", "name", "programmes", "records"]),
+    ],
+)
+def test_every_column_sorts_both_ways(client, district, catalogue, name, keys):
+    client.force_login(district.user("observer"))
+    for key in keys:
+        for sort in (key, f"-{key}"):
+            response = client.get(reverse(name), {"sort": sort, "state": "all"})
+            assert response.status_code == 200, sort
+            assert (
+                f'aria-sort="{"descending" if sort.startswith("-") else "ascending"}"'
+                in response.content.decode()
+            )
+
+
+def test_programme_sort_by_hours_orders_rows(client, district, catalogue):
+    client.force_login(district.user("observer"))
+    body = client.get(reverse("training:programmes"), {"sort": "-hours"}).content.decode()
+    assert body.index("Педагог дополнительного") < body.index("Обновлённые ФГОС")
+    body = client.get(reverse("training:programmes"), {"sort": "hours"}).content.decode()
+    assert body.index("Обновлённые ФГОС") < body.index("Педагог дополнительного")
+
+
+def test_htmx_request_gets_only_the_results(client, district, catalogue):
+    client.force_login(district.user("observer"))
+    response = client.get(reverse("training:programmes"), {"q": "фгос"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "Обновлённые ФГОС" in body and "<html" not in body
+    assert "q=" in response["HX-Push-Url"]
