@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +30,7 @@ from imo.training.models import (
     Topic,
     TrainingSettings,
 )
+from imo.training.records.selectors import flagged_q
 
 Status = CourseRecord.Status
 Source = CourseRecord.Source
@@ -412,14 +412,10 @@ def record_reject(*, record: CourseRecord, reason: str, by: Any) -> CourseRecord
     return record
 
 
-def records_recount(records: Iterable[CourseRecord]) -> int:
-    """Recompute `counts` of records (after the office changes TrainingSettings); how many changed."""
-    settings = TrainingSettings.current()
-    changed = []
-    for record in records:
-        before = record.counts
-        _recount(record, settings)
-        if record.counts != before:
-            changed.append(record)
-    CourseRecord.objects.bulk_update(changed, ["counts"], batch_size=1000)
-    return len(changed)
+@transaction.atomic
+def records_recount() -> int:
+    """Recompute `counts` of every record in two statements (after the office changes TrainingSettings,
+    e.g. the cut-off date of "other" providers); how many records count now."""
+    not_counting = flagged_q(TrainingSettings.current())
+    CourseRecord.objects.filter(counts=True).update(counts=False)
+    return CourseRecord.objects.filter(status=Status.CONFIRMED).exclude(not_counting).update(counts=True)

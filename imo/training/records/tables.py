@@ -119,14 +119,12 @@ class RecordTable(Table):
             visible=False,
             width=14,
         ),
-        Column("flags", "Отметки", exportable=False, display=lambda r: flag_badge(r.flagged)),
         Column(
-            "flagged",
-            "Не засчитывается (иная организация)",
-            display=lambda r: "",
-            export=lambda r: r.flagged,
-            visible=False,
-            width=20,
+            "flags",
+            "Отметки",
+            display=lambda r: flag_badge(r.flagged),
+            export=lambda r: NOT_COUNTING if r.flagged else "",
+            width=34,
         ),
     ]
     filters = [

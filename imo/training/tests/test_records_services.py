@@ -343,3 +343,21 @@ def test_delete_removes_the_scan(district, teacher, django_capture_on_commit_cal
         services.record_delete(record=record, by=head)
     assert not storage.exists(name)
     assert not CourseRecord.objects.exists()
+
+
+def test_recount_after_the_cut_off_changes(district, teacher):
+    head = district.user("head")
+    record = create(
+        teacher,
+        head,
+        provider_kind=ProviderKind.OTHER,
+        starts_on=dt.date(2025, 9, 1),
+        ends_on=dt.date(2025, 9, 10),
+    )
+    pending = create(teacher, district.user("teacher_a"), source=Source.EDUCATOR, title="Ждёт")
+    assert not record.counts
+    TrainingSettings.objects.create(pk=1, other_providers_count_until=dt.date(2025, 12, 31))
+    assert services.records_recount() == 1
+    record.refresh_from_db()
+    pending.refresh_from_db()
+    assert record.counts and not pending.counts
