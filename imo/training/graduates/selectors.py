@@ -55,8 +55,24 @@ def pending_visible_to(*, user: Any) -> QuerySet[PendingGraduate]:
     return queryset.filter(condition)
 
 
+SORTS = {
+    "": ("-created_at", "row_number", "pk"),
+    "name": ("full_name", "pk"),
+    "-name": ("-full_name", "-pk"),
+    "school": ("school_name", "full_name", "pk"),
+    "-school": ("-school_name", "full_name", "pk"),
+    "row": ("run_id", "row_number", "pk"),
+}
+
+
 def pending_list(
-    *, user: Any, status: str = "", reason: str = "", run_id: int | None = None, q: str = ""
+    *,
+    user: Any,
+    status: str = "",
+    reason: str = "",
+    run_id: int | None = None,
+    q: str = "",
+    sort: str = "",
 ) -> QuerySet[PendingGraduate]:
     queryset = pending_visible_to(user=user)
     if status:
@@ -67,7 +83,7 @@ def pending_list(
         queryset = queryset.filter(run_id=run_id)
     if q:
         queryset = queryset.filter(Q(full_name__icontains=q) | Q(school_name__icontains=q))
-    return queryset.order_by("-created_at", "row_number", "pk")
+    return queryset.order_by(*SORTS.get(sort, SORTS[""]))
 
 
 def pending_get_for(*, user: Any, pk: int) -> PendingGraduate:

@@ -172,13 +172,20 @@ def pending_graduates(request: AppRequest) -> HttpResponse:
         reason = ""
     run_id = _int(request.GET.get("run"))
     q = request.GET.get("q", "").strip()[:100]
-    queryset = selectors.pending_list(user=request.user, status=status, reason=reason, run_id=run_id, q=q)
+    sort = request.GET.get("sort", "")
+    if sort not in selectors.SORTS:
+        sort = ""
+    queryset = selectors.pending_list(
+        user=request.user, status=status, reason=reason, run_id=run_id, q=q, sort=sort
+    )
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             write_xlsx(PENDING_EXPORT, queryset.iterator(chunk_size=2000), sheet_name="Сопоставление"),
             "Слушатели_для_сопоставления.xlsx",
         )
     params = {"status": status or "all", "reason": reason, "run": run_id or "", "q": q}
+    filters = urlencode({k: v for k, v in params.items() if v})
+    params["sort"] = sort
     page = paginate(request, queryset)
     for row in page.object_list:
         row.ends_display = _fmt((row.data or {}).get("ends_on"))
@@ -193,6 +200,12 @@ def pending_graduates(request: AppRequest) -> HttpResponse:
             "reasons": PendingGraduate.Reason.choices,
             "run_id": run_id,
             "q": q,
+            "sort": sort,
+            "sorts": [
+                ("name", "-name", "ФИО"),
+                ("school", "-school", "Школа (как указана)"),
+            ],
+            "filters": filters,
             "query": urlencode({k: v for k, v in params.items() if v}),
             "can_import": request.user.has_perm(PERMISSION),
             "breadcrumbs": [{"label": "Слушатели курсов: сопоставление"}],

@@ -244,3 +244,12 @@ def test_template_and_errors_file(client, district, people, provider):
     run = ImportRun.objects.get()
     assert run.report["invalid"] == 1
     assert client.get(reverse("training:import_errors", args=[run.pk])).status_code == 200
+
+
+def test_pending_list_sorts_by_name(client, district, people, pending):
+    client.force_login(district.user("methodist"))
+    page = client.get(reverse("training:pending_graduates"), {"sort": "name"}).content.decode()
+    assert page.index("Неизвестная Анна Петровна") < page.index("Хасанов Ислам Русланович")
+    page = client.get(reverse("training:pending_graduates"), {"sort": "-name"}).content.decode()
+    assert page.index("Хасанов Ислам Русланович") < page.index("Неизвестная Анна Петровна")
+    assert 'aria-sort="descending"' in page
