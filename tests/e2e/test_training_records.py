@@ -87,3 +87,8 @@ def test_teacher_adds_a_course_and_school_admin_confirms(
     )
     expect(row).to_contain_text("подтверждён")
     expect(page.locator("#section-training_records")).to_contain_text("15.03.2027")
+
+    page.goto(live_server.url + reverse("training:records"))
+    expect(page.get_by_role("heading", name="Курсы повышения квалификации")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Юсупова Хава")).to_contain_text("подтверждён")
+    assert_accessible(page)

@@ -124,6 +124,18 @@ def _source(user: Any, educator: Educator) -> str:
     return CourseRecord.Source.OFFICE
 
 
+def _typed_warning(form: RecordForm) -> str:
+    """The "does not count" warning for what was typed into a form that came back with errors."""
+    cleaned = getattr(form, "cleaned_data", None)
+    if not form.is_bound or not cleaned or not cleaned.get("ends_on"):
+        return ""
+    programme, provider = cleaned.get("programme"), cleaned.get("provider")
+    provider = programme.provider if programme is not None else provider
+    kind = provider.kind if provider is not None else cleaned.get("provider_kind", "")
+    draft = CourseRecord(provider_kind=kind, ends_on=cleaned["ends_on"])
+    return services.other_provider_warning(draft)
+
+
 def _form_page(
     request: HttpRequest,
     form: RecordForm,
@@ -133,7 +145,7 @@ def _form_page(
     record: CourseRecord | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    warning = services.other_provider_warning(record) if record is not None else ""
+    warning = _typed_warning(form) or (services.other_provider_warning(record) if record is not None else "")
     return render(
         request,
         "training/records/form.html",

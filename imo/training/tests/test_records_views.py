@@ -314,3 +314,16 @@ def test_portfolio_lists_confirmed_courses(district, teacher):
     titles = [entry.title for entry in sections["Повышение квалификации"]]
     assert titles == ["Подтверждённый курс"]
     assert "36 ч" in sections["Повышение квалификации"][0].detail
+
+
+def test_form_with_errors_warns_about_an_other_provider(client, district, teacher):
+    client.force_login(district.user("head"))
+    response = client.post(
+        reverse("training:record_add", args=[teacher.pk]),
+        form_post(provider_kind="other", starts_on="2025-09-01", ends_on="2025-09-05", hours="10"),
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Не засчитывается в трёхлетний срок." in body and "не менее 16 часов" in body
+    response = client.post(reverse("training:record_add", args=[teacher.pk]), form_post(hours="10"))
+    assert "Не засчитывается в трёхлетний срок." not in response.content.decode()
