@@ -103,3 +103,22 @@ def test_office_plans_school_admin_nominates_office_approves(
     assert Nomination.objects.get().status == Nomination.Status.APPROVED
     plan.refresh_from_db()
     assert plan.status == TrainingPlan.Status.APPROVED
+
+
+def test_office_picks_a_line_programme_by_searching_the_catalogue(page: Page, live_server, district, login):
+    from imo.training.tests.plans_fixtures import make_programme
+
+    year = academic_year_ensure(on=dt.date.today())
+    plan = TrainingPlan.objects.create(municipality=district.municipality, academic_year=year)
+    make_programme(title="Обновлённые ФГОС ООО", hours=36)
+    wanted = make_programme(title="Наставничество в образовательной организации", hours=72)
+    login(page, live_server, "methodist_user", PASSWORD)
+    page.goto(live_server.url + f"/training/plans/{plan.pk}/lines/add/")
+    page.get_by_label("Поиск программы в справочнике").fill("наставничество")
+    select = page.get_by_label("Программа из справочника")
+    expect(select.locator("option", has_text="Обновлённые ФГОС ООО")).to_have_count(0)
+    select.select_option(value=str(wanted.pk))
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_role("heading", name="Места по организациям")).to_be_visible()
+    line = plan.lines.get()
+    assert (line.programme, line.hours, line.provider) == (wanted, 72, wanted.provider)
