@@ -920,8 +920,7 @@ def _development_people(
     """Teachers with an ИОМ: the first demo teacher, then others, the overdue more likely."""
     rng, today = builder.rng, builder.today
     teachers = [p for p in people if p.school_id is not None and p.audience & TEACHING_AUDIENCE]
-    pks = {t.pk for t in teachers}
-    chosen = [p for p in stories if p.pk in pks][:1]
+    chosen = [p for p in stories if p.school_id is not None][:1]
     rest = [p for p in teachers if p not in chosen]
     weights = [3.0 if p.overdue(today, builder.settings) else 1.0 for p in rest]
     while len(chosen) < DEVELOPMENT_PLANS and rest:
