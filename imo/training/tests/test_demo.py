@@ -65,7 +65,7 @@ def test_records_follow_the_rules(seeded):
         assert owner and record.document_number
         assert (owner, record.document_number) not in seen, record
         seen.add((owner, record.document_number))
-        if record.provider_id is None:
+        if record.provider is None:
             assert record.provider_key and record.provider_name
         else:
             assert record.provider_key == "" and record.provider_kind == record.provider.kind
