@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -207,6 +208,19 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
 # --- the catalogue -----------------------------------------------------------------------------
 
 
+def _topics() -> dict[str, int]:
+    """The topic list by name; the starting list of migration 0002 is put back when missing (`imo demo
+    --reset` flushes the tables that migration filled)."""
+    topics = dict(Topic.objects.values_list("name", "pk"))
+    if not topics:
+        starting: tuple[str, ...] = import_module("imo.training.migrations.0002_topics").TOPICS
+        Topic.objects.bulk_create(
+            Topic(name=name, order=order) for order, name in enumerate(starting, start=1)
+        )
+        topics = dict(Topic.objects.values_list("name", "pk"))
+    return topics
+
+
 def _catalogue(rng: random.Random) -> tuple[dict[str, Provider], list[_Programme]]:
     """Providers and programmes of data/demo.json (the ones already in the catalogue are kept)."""
     data = _data()
@@ -231,7 +245,7 @@ def _catalogue(rng: random.Random) -> tuple[dict[str, Provider], list[_Programme
         by_key = {provider.name_key: provider for provider in Provider.objects.all()}
         providers = {key: by_key[provider.name_key] for key, provider in providers.items()}
 
-    topics = dict(Topic.objects.values_list("name", "pk"))
+    topics = _topics()
     subjects = dict(Subject.objects.values_list("name", "pk"))
     existing_programmes = {
         (programme.provider_id, programme.title_key): programme for programme in Programme.objects.all()

@@ -27,6 +27,7 @@ from imo.training.models import (
     PlanQuota,
     Programme,
     Provider,
+    Topic,
     TrainingPlan,
     TrainingSettings,
 )
@@ -161,3 +162,11 @@ def test_plans_pending_graduates_and_development_plans(seeded):
     assert 30 <= DevelopmentPlan.objects.count() <= 40
     assert DevelopmentItem.objects.filter(course_record__isnull=False).exists()
     assert set(DevelopmentItem.objects.values_list("kind", flat=True)) >= {"course", "mentoring"}
+
+
+def test_seed_on_an_empty_database_fills_the_catalogue_only(db):
+    Topic.objects.all().delete()  # as after `imo demo --reset` (flush)
+    result = demo.seed(rng=random.Random(1), today=TODAY)
+    assert (result.providers, result.records, result.plans) == (15, 0, 0)
+    assert Topic.objects.count() == 11
+    assert Programme.topics.through.objects.count() > 60
