@@ -4,6 +4,7 @@ row as django-auditlog's signals would write it (imo.core.imports.audit)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,20 +26,36 @@ _TEXT = ("document_number", "registration_number", "provider_name", "provider_ke
 def _new_record(
     data: dict[str, Any], *, by_id: int | None, now: Any, settings: TrainingSettings
 ) -> CourseRecord:
-    record = CourseRecord(
-        **data,
+    if not _KNOWN.issuperset(data):
+        raise ValueError(f"Неизвестные поля курса: {sorted(set(data) - _KNOWN)}")
+    values = _defaults() | data
+    values.update(
         status=CourseRecord.Status.CONFIRMED,
         source=CourseRecord.Source.IMPORT,
         confirmed_by_id=by_id,
         confirmed_at=now,
     )
     for name in _TEXT:
-        if getattr(record, name) is None:
-            setattr(record, name, "")
-    record.counts = counting.counts_for_rule(
-        status=record.status, provider_kind=record.provider_kind, ends_on=record.ends_on, settings=settings
+        if values[name] is None:
+            values[name] = ""
+    values["counts"] = counting.counts_for_rule(
+        status=values["status"],
+        provider_kind=values["provider_kind"],
+        ends_on=values["ends_on"],
+        settings=settings,
     )
-    return record
+    # Positional: Model.__init__'s fast path (no keyword matching per field), ~2x at 5,000 rows.
+    return CourseRecord(*[values[name] for name in _ATTNAMES])
+
+
+_ATTNAMES = [field.attname for field in CourseRecord._meta.concrete_fields]
+_KNOWN = frozenset(_ATTNAMES)
+
+
+@functools.cache
+def _defaults() -> dict[str, Any]:
+    """The fields' defaults (plain values: None, "", False, choice values), read once."""
+    return {field.attname: field.get_default() for field in CourseRecord._meta.concrete_fields}
 
 
 @transaction.atomic
