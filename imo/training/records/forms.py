@@ -92,6 +92,30 @@ class RecordForm(forms.Form):
             self.fields["scan_clear"] = forms.BooleanField(label="Удалить приложенный скан", required=False)
         style(self)
 
+    GROUPS = (
+        ("Программа", ("programme", "title", "kind", "hours", "form", "topics")),
+        ("Организация", ("provider", "provider_name", "provider_kind")),
+        (
+            "Сроки и документ",
+            (
+                "starts_on",
+                "ends_on",
+                "document_kind",
+                "document_number",
+                "registration_number",
+                "issued_on",
+                "funding",
+            ),
+        ),
+        ("Скан документа", ("scan", "scan_clear")),
+    )
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The fields in the fieldsets of the page."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields]) for legend, names in self.GROUPS
+        ]
+
     def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         if not data.get("scan"):

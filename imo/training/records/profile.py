@@ -12,7 +12,7 @@ from imo.staff.models import Educator
 from imo.training.models import TrainingSettings
 from imo.training.records.rules import rights_for
 from imo.training.records.selectors import records_of, rule_state
-from imo.training.records.tables import document_text
+from imo.training.records.tables import document_short
 
 
 def section_context(request: HttpRequest, educator: Educator) -> dict[str, Any] | None:
@@ -28,7 +28,7 @@ def section_context(request: HttpRequest, educator: Educator) -> dict[str, Any] 
         rows.append(
             {
                 "record": record,
-                "document": document_text(record),
+                "document": document_short(record),
                 "flagged": record.provider_kind == "other" and record.ends_on > until,
                 "can_change": rights.may_change(record),
                 "can_confirm": rights.may_confirm(record),

@@ -36,7 +36,7 @@ def flag_badge(flagged: bool) -> SafeString:
     """The badge of a course that is saved but does not count (an "other" provider after the cut-off)."""
     if not flagged:
         return SafeString("")
-    return format_html('<span class="badge text-bg-danger">{}</span>', NOT_COUNTING)
+    return format_html('<span class="badge text-bg-danger text-wrap text-start">{}</span>', NOT_COUNTING)
 
 
 def document_text(record: CourseRecord) -> str:
@@ -46,6 +46,14 @@ def document_text(record: CourseRecord) -> str:
     if record.issued_on:
         text += f" от {record.issued_on:%d.%m.%Y}"
     return text
+
+
+def document_short(record: CourseRecord) -> str:
+    """The number and date of the document for a narrow column: «№ 12 от 15.03.2024»."""
+    if not record.document_number:
+        return "—"
+    text = f"№ {record.document_number}"
+    return f"{text} от {record.issued_on:%d.%m.%Y}" if record.issued_on else text
 
 
 def _schools(table: Table) -> list[tuple[int, str]]:
@@ -100,7 +108,7 @@ class RecordTable(Table):
         Column("hours", "Часов", sort=True, width=10),
         Column("starts_on", "Начало", sort=True, visible=False, width=14),
         Column("ends_on", "Окончание", sort=True, width=14),
-        Column("document", "Документ", display=document_text, export=document_text, width=40),
+        Column("document", "Документ", display=document_short, export=document_text, width=40),
         Column(
             "status",
             "Состояние",
