@@ -20,7 +20,7 @@ from imo.core.identifiers import digits_only
 from imo.core.tables import ChoiceFilter, Column, MultiChoiceFilter, SearchFilter, Table, label_order, russian
 from imo.core.text import fold
 from imo.reference.models import Subject
-from imo.training.catalogue.selectors import provider_choices, topic_choices
+from imo.training.catalogue.selectors import topic_choices
 from imo.training.models import CourseForm, CourseKind, Provider, ProviderKind
 
 ACTIVE = "active"
@@ -172,7 +172,9 @@ def _tags(items: Any) -> str:
 
 
 def _provider_options(table: Table) -> list[tuple[int, str]]:
-    return [(provider.pk, str(provider)) for provider in provider_choices()]
+    """Every provider (a disabled one too: its programmes stay in the list under «Отключены»)."""
+    rows = Provider.objects.order_by("-is_active", russian("name"), "pk")
+    return [(p.pk, str(p) if p.is_active else f"{p} (отключена)") for p in rows]
 
 
 def _topic_options(table: Table) -> list[tuple[int, str]]:

@@ -576,3 +576,16 @@ def test_htmx_request_gets_only_the_results(client, district, catalogue):
     body = response.content.decode()
     assert "Обновлённые ФГОС" in body and "<html" not in body
     assert "q=" in response["HX-Push-Url"]
+
+
+def test_programmes_of_a_disabled_provider_are_found_from_its_row(client, district, catalogue):
+    iro = catalogue["iro"]
+    services.provider_deactivate(provider=iro)
+    services.programme_deactivate(programme=catalogue["fgos"])
+    client.force_login(district.user("observer"))
+    body = client.get(reverse("training:providers"), {"state": "inactive"}).content.decode()
+    link = f"{reverse('training:programmes')}?provider={iro.pk}&amp;state=all"
+    assert link in body
+    body = client.get(reverse("training:programmes"), {"provider": iro.pk, "state": "all"}).content.decode()
+    assert "Не все условия применены" not in body and "(отключена)" in body
+    assert "Обновлённые ФГОС" in body and "Педагог дополнительного" not in body
