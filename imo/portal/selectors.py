@@ -216,3 +216,110 @@ def my_attestation(*, user: Any, educator: Any, on: dt.date | None = None) -> My
         applications=applications,
         can_start=user.has_perm("attestation.start_application", educator),
     )
+
+
+# --- professional development (issue #6) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainingHome:
+    """The «Повышение квалификации» block of the office's and the school admin's home pages."""
+
+    on: dt.date
+    cards: list[StatCard]
+    plan: dict[str, Any] | None
+    compliance_url: str
+
+
+def training_home(*, user: Any, on: dt.date | None = None) -> TrainingHome | None:
+    """The three-year rule's figures, the records and list rows waiting for this user, the current
+    training plan and the development plans; None for users who see none of them."""
+    from imo.training.compliance.selectors import home_summary
+    from imo.training.development.selectors import home_summary_for
+    from imo.training.graduates.selectors import open_count_for
+    from imo.training.plans.selectors import home_plan_for
+    from imo.training.records.selectors import pending_count_for
+
+    if not user.has_perm("training.view_compliance"):
+        return None
+    on = on or timezone.localdate()
+    compliance = reverse("training:compliance")
+    summary = home_summary(user=user, on=on)
+    cards = [
+        StatCard(
+            "Без курсов повышения квалификации более 3 лет", summary["overdue"], f"{compliance}?tab=overdue"
+        ),
+        StatCard(
+            "Срок подходит в этом учебном году", summary["due_this_year"], f"{compliance}?tab=due_this_year"
+        ),
+        StatCard("Прогноз на следующий учебный год", summary["forecast"], f"{compliance}?tab=forecast"),
+    ]
+    if user.has_perm("training.view_records"):
+        cards.append(
+            StatCard(
+                "Курсы ждут подтверждения", pending_count_for(user=user), reverse("training:records_pending")
+            )
+        )
+    if user.has_perm("training.resolve_graduates"):
+        cards.append(
+            StatCard(
+                "Строки списков слушателей ждут сопоставления",
+                open_count_for(user=user),
+                reverse("training:pending_graduates"),
+            )
+        )
+    development = home_summary_for(user=user, on=on)
+    if development["active_plans"] is not None:
+        plans = reverse("training:development_plans")
+        cards.append(StatCard("Выполняется ИОМ", development["active_plans"], plans))
+        cards.append(
+            StatCard("ИОМ с просроченными пунктами", development["plans_with_overdue"], f"{plans}?overdue=1")
+        )
+    coverage = summary["coverage"]
+    coverage_card = StatCard(
+        f"Охват: прошли курсы за 3 года ({summary['working']} работающих)",
+        round(coverage) if coverage is not None else 0,
+        f"{compliance}?tab=coverage",
+    )
+    cards.insert(0, coverage_card)
+    return TrainingHome(on=on, cards=cards, plan=home_plan_for(user=user), compliance_url=compliance)
+
+
+@dataclass(frozen=True)
+class MyTraining:
+    """The teacher's «Моё повышение квалификации»: the last counting course, the due day, courses waiting
+    for confirmation, the current development plan."""
+
+    last_course_end: dt.date | None
+    due: dt.date | None
+    status: str
+    status_label: str
+    pending: int
+    plan_id: int | None
+    plan_progress: int | None
+    plan_overdue: int
+    profile_url: str
+
+
+def my_training(*, user: Any, educator: Any, on: dt.date | None = None) -> MyTraining | None:
+    from imo.training.compliance.selectors import educator_due
+    from imo.training.development.selectors import home_summary_for
+    from imo.training.models import CourseRecord
+
+    if educator is None:
+        return None
+    on = on or timezone.localdate()
+    due = educator_due(educator=educator, on=on)
+    development = home_summary_for(user=user, on=on)
+    pending = CourseRecord.objects.filter(educator=educator, status=CourseRecord.Status.PENDING).count()
+    return MyTraining(
+        last_course_end=due.last_course_end,
+        due=due.due,
+        status=due.status,
+        status_label=due.status_label,
+        pending=pending,
+        plan_id=development["own_plan_id"],
+        plan_progress=development["own_progress"],
+        plan_overdue=development["own_overdue"],
+        profile_url=reverse("staff:detail", args=[educator.pk]),
+    )

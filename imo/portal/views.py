@@ -15,9 +15,11 @@ from imo.portal.models import OfficeContacts
 from imo.portal.selectors import (
     attestation_home,
     my_attestation,
+    my_training,
     office_cards,
     own_organizations,
     public_offices,
+    training_home,
 )
 from imo.portal.services import office_contacts_save
 from imo.staff.proposals import proposals_pending_count
@@ -34,6 +36,7 @@ def home(request: AppRequest) -> HttpResponse:
     if user.is_superuser or roles & OFFICE_ROLES:
         context["cards"] = office_cards(user=user)
         context["attestation"] = attestation_home(user=user)
+        context["training"] = training_home(user=user)
         context["is_observer"] = not (user.is_superuser or roles & (OFFICE_ROLES - {Role.OBSERVER}))
         return render(request, "portal/home_office.html", context)
     if Role.SCHOOL_ADMIN in roles:
@@ -42,11 +45,13 @@ def home(request: AppRequest) -> HttpResponse:
         context["proposals_count"] = proposals_pending_count(user)
         context["early_career"], context["without_mentor"] = early_career_counts(user)
         context["attestation"] = attestation_home(user=user)
+        context["training"] = training_home(user=user)
         return render(request, "portal/home_school.html", context)
     if Role.TEACHER in roles:
         context["schools"] = own_organizations(user=user, roles={Role.TEACHER})
         context["educator"] = educator = educator_of_user(user)
         context["my_attestation"] = my_attestation(user=user, educator=educator)
+        context["my_training"] = my_training(user=user, educator=educator)
         return render(request, "portal/home_teacher.html", context)
     return render(request, "portal/home_no_role.html", context)
 

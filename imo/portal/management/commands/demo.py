@@ -25,6 +25,7 @@ from imo.orgs.models import Organization
 from imo.portal import demo as portal_demo
 from imo.reference import demo as reference_demo
 from imo.staff import demo as staff_demo
+from imo.training import demo as training_demo
 
 
 class Command(BaseCommand):
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         applications_demo.seed(rng=rng, today=today)
         schedule_demo.seed(rng=rng, today=today)
         mentorship_demo.seed(rng=rng, today=today)
+        training_demo.seed(rng=rng, today=today)
         portal_demo.seed(municipality=orgs.municipality)
         # The daily reminders' first run, so the mail log has the letters the worker would send today.
         run_reminders(today=today)
