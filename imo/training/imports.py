@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import sys
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -679,6 +678,7 @@ class CourseImport(ImportSpec):
     url_base = "training:import"
     sheet_name = "Слушатели"
     columns = COLUMNS
+    row_number_key = "_row"  # PendingGraduate.row_number
 
     def check_options(self, context: ImportContext) -> str:
         provider_id = context.options.get("provider_id")
@@ -743,7 +743,6 @@ class CourseImport(ImportSpec):
         providers, and the open or decided pending rows (a re-import finds them): a few queries."""
         if context.cache.get("scope_problem"):
             return
-        _number_rows(rows)
         known: Known = context.cache["known"]
         today: dt.date = context.cache["today"]
         providers: set[int] = set()
@@ -953,19 +952,6 @@ def _pending_url(context: ImportContext) -> str:
     if url is None:
         url = context.cache["pending_url"] = reverse("training:pending_graduates")
     return url
-
-
-def _number_rows(rows: list[dict[str, Any]]) -> None:
-    """Put each row's number in the file into values["_row"] (PendingGraduate.row_number).
-
-    The framework's hooks receive a row's values without its number; `fetch` is called by
-    `imo.core.imports.engine.analyse_table`, whose `analysis` holds the rows with their numbers and the
-    same value dicts. Read from there; 0 when the caller is something else."""
-    frame = sys._getframe(2)
-    analysis = frame.f_locals.get("analysis") if frame is not None else None
-    numbers = {id(row.values): row.number for row in getattr(analysis, "rows", ())}
-    for values in rows:
-        values["_row"] = numbers.get(id(values), 0)
 
 
 def _municipality_of(known: Known, match: Match, values: dict[str, Any]) -> int | None:

@@ -437,6 +437,8 @@ def _read_row(
             values[column.key] = reader.read(raw)
         except cells.CellError as error:
             problems.append(Problem(number, written, str(error), f"{column_letter(position)}{number}"))
+    if spec.row_number_key:
+        values[spec.row_number_key] = number
     result = RowResult(number, values, problems)
     result.label = spec.describe(values) or f"Строка {number}"
     return result

@@ -151,6 +151,9 @@ class ImportSpec:
     sheet_name: ClassVar[str] = "Данные"
     # Asked on the upload form when the user may choose (e.g. the municipality for rows without one).
     scope_label: ClassVar[str] = ""
+    # When set (e.g. "_row"), each row's values carry its number in the file under this key, for imports
+    # that keep rows aside for a person to resolve. Start it with "_" so that `changes` and `save` skip it.
+    row_number_key: ClassVar[str] = ""
 
     # --- hooks ------------------------------------------------------------------------------------
 
@@ -197,9 +200,12 @@ class ImportSpec:
     def changes(
         self, context: ImportContext, existing: Any, values: dict[str, Any]
     ) -> dict[str, tuple[Any, Any]]:
-        """Fields whose value the row changes: {key: (old, new)}. Empty cells change nothing."""
+        """Fields whose value the row changes: {key: (old, new)}. Empty cells change nothing; keys starting
+        with "_" are the import's own (e.g. `row_number_key`), never fields."""
         found: dict[str, tuple[Any, Any]] = {}
         for key, new in values.items():
+            if key.startswith("_"):
+                continue
             old = getattr(existing, key, None)
             if old != new:
                 found[key] = (old, new)
