@@ -126,6 +126,19 @@ ENTRIES: list[Entry] = [
         max_ratio=None,
         max_queries=14,
     ),
+    # The three-year rule of professional development (issue #6, item 9) for the whole region as the
+    # regional administrator: counts per status, coverage per school and the first page of the overdue
+    # list in one statement (imo/training/compliance/selectors.py). No admin page computes the same: the
+    # baseline is for scale only. The charts load separately (htmx) and are not part of the page.
+    Entry(
+        name="training.compliance",
+        url="/training/compliance/",
+        user="admin",
+        baseline_url="/django-admin/staff/educator/",
+        target_ms=200,
+        max_ratio=None,
+        max_queries=14,
+    ),
 ]
 
 
