@@ -921,8 +921,11 @@ class CourseImport(ImportSpec):
             data = record_values(values, provider=provider, known=known)
             match: Match = values["_match"]
             if match.person is not None:
+                # a catalogue provider's record keeps no typed name, as the records service writes it
                 records.append(
-                    data | {"educator_id": match.person.pk, "plan_line_id": line.pk if line else None}
+                    data
+                    | {"provider_name": "", "provider_key": ""}
+                    | {"educator_id": match.person.pk, "plan_line_id": line.pk if line else None}
                 )
                 continue
             municipality = _municipality_of(known, match, values)

@@ -45,6 +45,9 @@ def course_data(pending: PendingGraduate) -> dict[str, Any]:
             data[key] = dt.date.fromisoformat(str(text))
     for key in ("document_number", "registration_number", "provider_name", "provider_key"):
         data[key] = data.get(key) or ""
+    if data.get("provider_id"):
+        # the name is kept in the row for the resolution page; a catalogue provider's record holds none
+        data["provider_name"] = data["provider_key"] = ""
     return data
 
 

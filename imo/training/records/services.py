@@ -30,7 +30,6 @@ from imo.training.models import (
     Topic,
     TrainingSettings,
 )
-from imo.training.records.selectors import flagged_q
 
 Status = CourseRecord.Status
 Source = CourseRecord.Source
@@ -410,12 +409,3 @@ def record_reject(*, record: CourseRecord, reason: str, by: Any) -> CourseRecord
         update_fields=["status", "confirmed_by", "confirmed_at", "rejection_reason", "counts", "updated_at"]
     )
     return record
-
-
-@transaction.atomic
-def records_recount() -> int:
-    """Recompute `counts` of every record in two statements (after the office changes TrainingSettings,
-    e.g. the cut-off date of "other" providers); how many records count now."""
-    not_counting = flagged_q(TrainingSettings.current())
-    CourseRecord.objects.filter(counts=True).update(counts=False)
-    return CourseRecord.objects.filter(status=Status.CONFIRMED).exclude(not_counting).update(counts=True)

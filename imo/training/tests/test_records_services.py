@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from imo.staff.tests.factories import make_educator
 from imo.training import counting
+from imo.training.catalogue.services import rejudge_other_providers
 from imo.training.models import CourseKind, CourseRecord, ProviderKind, TrainingSettings
 from imo.training.records import services
 from imo.training.records.selectors import pending_count_for, pending_for, rule_state
@@ -356,8 +357,9 @@ def test_recount_after_the_cut_off_changes(district, teacher):
     )
     pending = create(teacher, district.user("teacher_a"), source=Source.EDUCATOR, title="Ждёт")
     assert not record.counts
-    TrainingSettings.objects.create(pk=1, other_providers_count_until=dt.date(2025, 12, 31))
-    assert services.records_recount() == 1
+    settings = TrainingSettings.objects.create(pk=1, other_providers_count_until=dt.date(2025, 12, 31))
+    # the settings page's service re-judges the stored records (imo.training.catalogue.services)
+    assert rejudge_other_providers(settings=settings) == 1
     record.refresh_from_db()
     pending.refresh_from_db()
     assert record.counts and not pending.counts
