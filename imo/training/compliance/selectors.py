@@ -129,20 +129,21 @@ def _last_course_sql() -> str:
     table = CourseRecord._meta.db_table
     if connection.vendor == "postgresql":
         return f"""
-  SELECT p.id, g.last_end FROM people p LEFT JOIN (
+  SELECT p.id, p.teaching_experience_start, p.name_key, g.last_end FROM people p LEFT JOIN (
     SELECT r.educator_id, MAX(r.ends_on) AS last_end FROM {table} r
     WHERE r.counts = %s AND r.ends_on <= %s GROUP BY r.educator_id
   ) g ON g.educator_id = p.id"""
     return f"""
-  SELECT p.id, (
+  SELECT p.id, p.teaching_experience_start, p.name_key, (
     SELECT MAX(r.ends_on) FROM {table} r WHERE r.educator_id = p.id AND r.counts = %s AND r.ends_on <= %s
   ) AS last_end FROM people p"""
 
 
 def _base_sql(*, user: Any, filters: Filters) -> tuple[str, list[Any]]:
-    """WITH people(id), lastc(id, last_end), st(id, last_end, teaching_start, start): one row of `st` per
-    educator of the population; `start` is the later of the last counting course and the start of
-    teaching (the due day is `rule_years` after it; NULL: nothing known).
+    """WITH people(id, teaching_experience_start, name_key), lastc(… + last_end), st(id, last_end,
+    teaching_start, name_key, start): one row of `st` per educator of the population; `start` is the later
+    of the last counting course and the start of teaching (the due day is `rule_years` after it; NULL:
+    nothing known).
 
     MATERIALIZED (SQLite ≥ 3.35, PostgreSQL ≥ 12): inlined, the correlated MAX would be evaluated once
     per mention of `last_end` / `start` in the expressions that follow."""
@@ -150,15 +151,16 @@ def _base_sql(*, user: Any, filters: Filters) -> tuple[str, list[Any]]:
     where, params = _work_where(filters)
     sql = f"""
 WITH people AS MATERIALIZED (
-  SELECT DISTINCT e.educator_id AS id FROM {Employment._meta.db_table} e
-  WHERE {where} AND e.educator_id IN ({visible_sql})
+  SELECT d.id, d.teaching_experience_start, d.name_key FROM {Educator._meta.db_table} d
+  WHERE d.id IN (SELECT e.educator_id FROM {Employment._meta.db_table} e WHERE {where})
+    AND d.id IN ({visible_sql})
 ), lastc AS MATERIALIZED ({_last_course_sql()}
-), st AS MATERIALIZED (
-  SELECT l.id, l.last_end, d.teaching_experience_start AS teaching_start, d.name_key,
+), st AS (
+  SELECT l.id, l.last_end, l.teaching_experience_start AS teaching_start, l.name_key,
     CASE WHEN l.last_end IS NULL
-           OR (d.teaching_experience_start IS NOT NULL AND d.teaching_experience_start > l.last_end)
-         THEN d.teaching_experience_start ELSE l.last_end END AS start
-  FROM lastc l JOIN {Educator._meta.db_table} d ON d.id = l.id
+           OR (l.teaching_experience_start IS NOT NULL AND l.teaching_experience_start > l.last_end)
+         THEN l.teaching_experience_start ELSE l.last_end END AS start
+  FROM lastc l
 )"""
     return sql, [*params, *visible_params, True, filters.on]
 
