@@ -97,9 +97,12 @@ class Filters:
     position_id: int | None = None
 
 
-def _work_where(filters: Filters) -> tuple[str, list[Any]]:
+def _work_where(filters: Filters, *, per_row: bool = False) -> tuple[str, list[Any]]:
     """The condition on an employment `e` of the population: in force on the date, in the scope, with the
-    position and subject asked for (the visibility of the educator is checked once, in `people`)."""
+    position and subject asked for (the visibility of the educator is checked once, in `people`).
+
+    `per_row`: the employments are reached by educator (the per-school counts), so the subject is checked
+    per row; as `e.id IN (list)` SQLite would probe every id of the list for every educator."""
     subjects = Employment.subjects.through._meta.db_table
     where = "(e.starts_on IS NULL OR e.starts_on <= %s) AND (e.ends_on IS NULL OR e.ends_on >= %s)"
     params: list[Any] = [filters.on, filters.on]
@@ -115,7 +118,11 @@ def _work_where(filters: Filters) -> tuple[str, list[Any]]:
         where += " AND e.position_id = %s"
         params.append(filters.position_id)
     if filters.subject_id is not None:
-        where += f" AND e.id IN (SELECT employment_id FROM {subjects} WHERE subject_id = %s)"
+        if per_row:
+            where += f" AND EXISTS (SELECT 1 FROM {subjects} es WHERE es.employment_id = e.id"
+            where += " AND es.subject_id = %s)"
+        else:
+            where += f" AND e.id IN (SELECT employment_id FROM {subjects} WHERE subject_id = %s)"
         params.append(filters.subject_id)
     return where, params
 
@@ -169,7 +176,7 @@ def _places_sql(filters: Filters, source: str) -> tuple[str, list[Any]]:
     """(id, status-or-start…, organization_id) once per organisation where a person of `source` works: the
     join goes through the employment table's educator index (a join of two derived tables may get no
     index on SQLite and scan one per row of the other)."""
-    where, params = _work_where(filters)
+    where, params = _work_where(filters, per_row=True)
     sql = f"""(SELECT DISTINCT x.*, e.organization_id FROM {source} x
   JOIN {Employment._meta.db_table} e ON e.educator_id = x.id WHERE {where})"""
     return sql, params
