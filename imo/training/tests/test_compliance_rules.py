@@ -369,3 +369,24 @@ def test_rule_years_come_from_the_settings(admin, teacher):
     TrainingSettings.objects.create(pk=1, rule_years=5)
     add_course(teacher, dt.date(2022, 1, 10))  # due 10.01.2027 with five years
     assert status_in_sql(admin, teacher) == DUE_THIS_YEAR
+
+
+def test_one_statement_whatever_the_number_of_people(admin, district):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings = TrainingSettings.current()
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            sel.compliance_summary(
+                user=admin, filters=Filters(ON, ("",)), page_of=OVERDUE, limit=5, settings=settings
+            )
+        return len([q for q in ctx.captured_queries if "WITH people" in q["sql"]])
+
+    make_educator(municipality=district.municipality, school=district.school_a)
+    assert statements() == 1
+    for n in range(15):
+        educator = make_educator(municipality=district.municipality, school=district.school_b)
+        add_course(educator, dt.date(2021, 1, 1) + dt.timedelta(days=40 * n))
+    assert statements() == 1
