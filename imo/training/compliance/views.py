@@ -304,6 +304,7 @@ def compliance_page(request: AppRequest) -> HttpResponse:
     query = _query(request, organizations, choices)
     offset = _offset(request, query.per_page)
     listed = query.tab != COVERAGE
+    settings = TrainingSettings.current()
     summary = sel.compliance_summary(
         user=request.user,
         filters=query.filters,
@@ -311,6 +312,7 @@ def compliance_page(request: AppRequest) -> HttpResponse:
         sort=query.sort,
         offset=offset,
         limit=query.per_page,
+        settings=settings,
     )
     items: Any
     if listed:
@@ -336,7 +338,7 @@ def compliance_page(request: AppRequest) -> HttpResponse:
         "organizations": organizations,
         **choices,
         "summary": summary,
-        "settings": TrainingSettings.current(),
+        "settings": settings,
         "year_end": sel.academic_year_end(query.on),
         "next_year_end": sel.next_academic_year_end(query.on),
         "tabs": tabs,
