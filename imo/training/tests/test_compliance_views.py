@@ -151,3 +151,34 @@ def test_fixed_number_of_queries(client, district):
         add_course(educator, dt.date(2022, 1, 1) + dt.timedelta(days=30 * n))
     for tab in ("overdue", "coverage"):
         assert _queries(client, {"on": ON, "tab": tab}) == counts[tab]
+
+
+def test_subject_and_position_filters_and_sorting(client, district):
+    from imo.staff.models import Employment
+
+    maths = make_educator(
+        municipality=district.municipality,
+        school=district.school_a,
+        subjects=("Математика",),
+        last_name="Бекова",
+    )
+    make_educator(
+        municipality=district.municipality,
+        school=district.school_a,
+        position="Педагог-психолог",
+        last_name="Авторханова",
+    )
+    employment = Employment.objects.get(educator=maths)
+    subject_id = employment.subjects.get().pk
+    client.force_login(district.user("observer"))
+    body = client.get(URL, {"on": ON, "subject": subject_id}).content.decode()
+    assert "Бекова" in body and "Авторханова" not in body
+    body = client.get(URL, {"on": ON, "position": employment.position_id}).content.decode()
+    assert "Бекова" in body and "Авторханова" not in body
+    body = client.get(URL, {"on": ON, "subject": "999999"}).content.decode()  # not a choice: ignored
+    assert "Бекова" in body and "Авторханова" in body
+    body = client.get(URL, {"on": ON, "sort": "-name"}).content.decode()
+    assert body.index("Бекова") < body.index("Авторханова")
+    body = client.get(URL, {"on": ON, "sort": "name"}).content.decode()
+    assert body.index("Авторханова") < body.index("Бекова")
+    assert 'aria-sort="ascending"' in body
