@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "imo.attestation",
     "imo.mentorship",
     "imo.training",
+    "imo.olympiads",
     "imo.audit",
     "imo.portal",
 ]

@@ -1,0 +1,5 @@
+"""URLs of olympiads/scoring: namespace "olympiads" (mounted by imo/olympiads/urls.py)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
