@@ -402,6 +402,8 @@ class Work(TimeStampedModel):
     grade = models.PositiveSmallIntegerField("класс (выполнял задания)")
     task_scores = models.JSONField("баллы по заданиям", default=list, blank=True)
     score = models.DecimalField("балл", max_digits=7, decimal_places=2, null=True, blank=True)
+    # Marked by the jury: nobody wrote this work (copied to Participation.absent when the codes are matched).
+    absent = models.BooleanField("не явился", default=False)
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
