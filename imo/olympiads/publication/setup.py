@@ -1,5 +1,10 @@
-"""Registrations of olympiads/publication (navigation, profile sections, documents…); run from ready()."""
+"""Registrations of olympiads/publication (permissions, document kinds); run from ready()."""
 
 
 def ready() -> None:
-    pass
+    from imo.olympiads.publication import (
+        documents,
+        rules,  # noqa: F401  (registers the permissions)
+    )
+
+    documents.register()

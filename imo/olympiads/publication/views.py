@@ -1,0 +1,256 @@
+"""Pages of olympiad results: the office's publication page of a stage subject (publish, documents,
+diplomas) and the public pages (index of published results, a subject's results, diploma verification)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from imo.core.access import AppRequest, requires
+from imo.core.documents.downloads import attachment
+from imo.core.documents.rendering import DocumentError
+from imo.core.excel import xlsx_response
+from imo.olympiads.models import Participation, Stage, StageSubject
+from imo.olympiads.publication import documents, selectors, services
+
+PUBLISH = "olympiads.publish"
+VIEW = "olympiads.view_publication"
+PDF_TYPE = "application/pdf"
+PUBLIC_PAGE_SIZE = 100
+
+
+# --- office -------------------------------------------------------------------------------------------
+
+
+@requires(VIEW)
+def office_list(request: AppRequest) -> HttpResponse:
+    """Stage subjects with results: ranked or published, newest first."""
+    queryset = (
+        selectors.stage_subjects_for_office(user=request.user)
+        .filter(Q(ranked_at__isnull=False) | Q(published_at__isnull=False))
+        .order_by(
+            "-stage__season__academic_year__start_year",
+            "stage__season__municipality__name",
+            "stage__starts_on",
+            "subject__order",
+            "subject__name",
+        )
+    )
+    state = request.GET.get("state", "")
+    if state == "published":
+        queryset = queryset.filter(published_at__isnull=False)
+    elif state == "unpublished":
+        queryset = queryset.filter(published_at__isnull=True)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "olympiads/publication/office_list.html",
+        {"page": page, "state": state, "query": f"state={state}" if state else ""},
+    )
+
+
+def _counts(stage_subject: StageSubject) -> dict[str, int]:
+    return Participation.objects.filter(stage_subject=stage_subject).aggregate(
+        ranked=Count("pk", filter=Q(status__in=selectors.RANKED)),
+        winners=Count("pk", filter=Q(status=Participation.Status.WINNER)),
+        prize_winners=Count("pk", filter=Q(status=Participation.Status.PRIZE_WINNER)),
+        hidden=Count("pk", filter=Q(status__in=selectors.RANKED) & ~selectors.publication_allowed_q()),
+        certificates=Count("certificate"),
+    )
+
+
+@requires(VIEW)
+def office_subject(request: AppRequest, pk: int) -> HttpResponse:
+    stage_subject = selectors.stage_subject_for_office(user=request.user, pk=pk, permission=VIEW)
+    return render(
+        request,
+        "olympiads/publication/office_subject.html",
+        {
+            "stage_subject": stage_subject,
+            "counts": _counts(stage_subject),
+            "certificates": documents.certificates_of(stage_subject)[:200],
+            "can_publish": request.user.has_perm(PUBLISH),
+        },
+    )
+
+
+def _back(pk: int) -> HttpResponse:
+    return redirect("olympiads:publication_subject", pk=pk)
+
+
+@require_POST
+@requires(PUBLISH)
+def publish(request: AppRequest, pk: int) -> HttpResponse:
+    stage_subject = selectors.stage_subject_for_office(user=request.user, pk=pk, permission=PUBLISH)
+    try:
+        services.results_publish(stage_subject=stage_subject, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Результаты опубликованы.")
+    return _back(pk)
+
+
+@require_POST
+@requires(PUBLISH)
+def unpublish(request: AppRequest, pk: int) -> HttpResponse:
+    stage_subject = selectors.stage_subject_for_office(user=request.user, pk=pk, permission=PUBLISH)
+    try:
+        services.results_unpublish(stage_subject=stage_subject, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Публикация результатов снята.")
+    return _back(pk)
+
+
+@require_POST
+@requires(PUBLISH)
+def diplomas_issue(request: AppRequest, pk: int) -> HttpResponse:
+    stage_subject = selectors.stage_subject_for_office(user=request.user, pk=pk, permission=PUBLISH)
+    try:
+        issued = services.certificates_issue(stage_subject=stage_subject, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Выдано дипломов: {issued}.")
+    return _back(pk)
+
+
+@requires(PUBLISH)
+def diplomas_pdf(request: AppRequest, pk: int) -> HttpResponse:
+    stage_subject = selectors.stage_subject_for_office(user=request.user, pk=pk, permission=PUBLISH)
+    certificates = documents.certificates_of(stage_subject)
+    one = request.GET.get("certificate")
+    if one:
+        certificates = [c for c in certificates if str(c.pk) == one]
+    if not certificates:
+        raise Http404("Дипломы не выданы.")
+    content, name = documents.diplomas_pdf(
+        stage_subject=stage_subject, certificates=certificates, base_url=request.build_absolute_uri("/")
+    )
+    return attachment(content, file_name=name, content_type=PDF_TYPE)
+
+
+DOCUMENTS = {
+    "protocol.docx": (documents.protocol_docx, documents.DOCX_TYPE),
+    "protocol.pdf": (documents.protocol_pdf, PDF_TYPE),
+    "winners.docx": (documents.winners_docx, documents.DOCX_TYPE),
+}
+
+
+@requires(PUBLISH)
+def document(request: AppRequest, pk: int, name: str) -> HttpResponse:
+    stage_subject = selectors.stage_subject_for_office(user=request.user, pk=pk, permission=PUBLISH)
+    if name == "ranking.xlsx":
+        return xlsx_response(*documents.ranking_xlsx(stage_subject=stage_subject))
+    if name == "winners.xlsx":
+        return xlsx_response(*documents.winners_xlsx(stage_subject=stage_subject))
+    if name == "order.docx":
+        return _order(request, stage_subject.stage, pk)
+    if name not in DOCUMENTS:
+        raise Http404("Документ не найден.")
+    build, content_type = DOCUMENTS[name]
+    try:
+        content, file_name = build(stage_subject=stage_subject, user=request.user)
+    except DocumentError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _back(pk)
+    return attachment(content, file_name=file_name, content_type=content_type)
+
+
+def _order(request: AppRequest, stage: Stage, pk: int) -> HttpResponse:
+    try:
+        content, file_name = documents.order_docx(stage=stage, user=request.user)
+    except DocumentError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _back(pk)
+    return attachment(content, file_name=file_name, content_type=documents.DOCX_TYPE)
+
+
+# --- public -------------------------------------------------------------------------------------------
+
+
+def public_index(request: HttpRequest) -> HttpResponse:
+    """Published results grouped by year, municipality and stage (anonymous)."""
+    groups: list[dict[str, Any]] = []
+    for stage_subject in selectors.published_index():
+        stage = stage_subject.stage
+        if not groups or groups[-1]["stage"].pk != stage.pk:
+            groups.append({"stage": stage, "subjects": []})
+        groups[-1]["subjects"].append(stage_subject)
+    return render(request, "olympiads/publication/public_index.html", {"groups": groups})
+
+
+def _grade(request: HttpRequest, stage_subject: StageSubject) -> int | None:
+    try:
+        grade = int(request.GET.get("grade", ""))
+    except ValueError:
+        return None
+    return grade if stage_subject.min_grade <= grade <= stage_subject.max_grade else None
+
+
+def _public_page(request: HttpRequest, stage_subject: StageSubject) -> HttpResponse:
+    grade = _grade(request, stage_subject)
+    rows = selectors.public_rows(stage_subject=stage_subject, grade=grade)
+    page = Paginator(rows, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    statuses = dict(Participation.Status.choices)
+    table = [
+        {
+            "grade": row["grade"],
+            "rank": row["rank"],
+            "name": selectors.public_name(row),
+            "coded": not (row["allowed"] and row["last_name"]),
+            "school": row["student__school__short_name"] or row["student__school__name"],
+            "score": documents._score(row["score"]),
+            "status": statuses.get(row["status"], ""),
+            "awarded": row["status"] in selectors.AWARDED,
+        }
+        for row in page.object_list
+    ]
+    return render(
+        request,
+        "olympiads/publication/public_results.html",
+        {
+            "stage_subject": stage_subject,
+            "page": page,
+            "table": table,
+            "grade": grade,
+            "grades": range(stage_subject.min_grade, stage_subject.max_grade + 1),
+            "query": f"grade={grade}" if grade else "",
+        },
+    )
+
+
+def public_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """A subject's published results: names only with consent, codes otherwise (anonymous)."""
+    return _public_page(request, selectors.public_stage_subject(pk=pk))
+
+
+def public_results_latest(request: HttpRequest, municipality_id: int, subject_id: int) -> HttpResponse:
+    """The latest published results of a subject in a municipality: a stable address for links."""
+    stage_subject = selectors.public_stage_subject_latest(
+        municipality_id=municipality_id, subject_id=subject_id
+    )
+    return _public_page(request, stage_subject)
+
+
+def certificate_check(request: HttpRequest, token: str) -> HttpResponse:
+    """Diploma verification by its token (anonymous): valid with the holder as published, or not found."""
+    found = selectors.certificate_check(token=token)
+    response = render(request, "olympiads/publication/certificate_check.html", {"found": found})
+    if found is None:
+        response.status_code = 404
+    return response
