@@ -1,5 +1,21 @@
-"""Registrations of olympiads/students (navigation, profile sections, documents…); run from ready()."""
+"""Registrations of olympiads/students (navigation); run from ready()."""
 
 
 def ready() -> None:
-    pass
+    from imo.core.navigation import Direction, NavItem, register
+
+    register(
+        NavItem(
+            Direction.ORGANISATIONAL, "Олимпиады: обучающиеся", "olympiads:students", "olympiads.view", 60
+        ),
+        NavItem(
+            Direction.ORGANISATIONAL,
+            "Олимпиады: заявления родителей",
+            "olympiads:consents",
+            "olympiads.view",
+            61,
+        ),
+        NavItem(
+            Direction.ORGANISATIONAL, "Олимпиады: контингент", "olympiads:enrolment", "olympiads.view", 62
+        ),
+    )
