@@ -1,5 +1,22 @@
-"""Registrations of olympiads/setup (navigation, profile sections, documents…); run from ready()."""
+"""Registrations of olympiads/setup, run from ready(): the navigation entries."""
 
 
 def ready() -> None:
-    pass
+    from imo.core.navigation import Direction, NavItem, register
+
+    register(
+        NavItem(
+            Direction.ORGANISATIONAL,
+            "Олимпиады: этапы и предметы",
+            "olympiads:season_list",
+            "olympiads.view",
+            60,
+        ),
+        NavItem(
+            Direction.ADMINISTRATION,
+            "Предметы олимпиады",
+            "olympiads:olympiad_subjects",
+            "olympiads.manage",
+            60,
+        ),
+    )

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from imo.core.text import fold
 from imo.olympiads.models import (
     AppealMember,
     CommitteeMember,
@@ -508,7 +509,8 @@ def olympiad_subject_save(
     if first is not None and not 1 <= int(first) <= MAX_GRADE:
         raise ValidationError({"min_grade_school": "Укажите класс от 1 до 11."})
     name = str(data.get("name", subject.name)).strip()
-    if OlympiadSubject.objects.filter(name__iexact=name).exclude(pk=subject.pk).exists():
+    names = OlympiadSubject.objects.exclude(pk=subject.pk).values_list("name", flat=True)
+    if any(fold(other) == fold(name) for other in names):  # case and ё folded on both databases
         raise ValidationError({"name": f"Предмет «{name}» уже есть в списке."})
     for key, value in data.items():
         setattr(subject, key, value.strip() if isinstance(value, str) else value)
