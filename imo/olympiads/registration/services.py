@@ -53,20 +53,14 @@ def school_stage_grade(*, stage_subject: StageSubject, student: Student) -> int 
     return grade
 
 
-def registration_errors(
+def grade_errors(
     *, stage_subject: StageSubject, student: Student, grade: int | None, kept_grade: int | None = None
 ) -> list[str]:
-    """Every rule a registration breaks (empty: it may be saved)."""
-    errors: list[str] = []
-    closed = registration_closed_message(stage_subject)
-    if closed:
-        errors.append(closed)
-    season = stage_subject.stage.season
-    if student.academic_year_id != season.academic_year_id:
-        errors.append(f"{student} — обучающийся другого учебного года.")
+    """The grade rules (olympiads.md 2, 3): within the stage subject's grades, never below the grade enrolled,
+    at the municipal stage never below the grade performed at the school stage."""
     if grade is None:
-        errors.append("Укажите класс, за который обучающийся выполняет задания.")
-        return errors
+        return ["Укажите класс, за который обучающийся выполняет задания."]
+    errors: list[str] = []
     if not stage_subject.min_grade <= grade <= stage_subject.max_grade:
         errors.append(
             f"Класс {grade} не входит в классы предмета «{stage_subject.subject}» на этом этапе "
@@ -82,6 +76,25 @@ def registration_errors(
             f"{student} на школьном этапе выполнял задания за {kept_grade} класс и сохраняет его на "
             f"муниципальном этапе: класс {grade} ниже."
         )
+    return errors
+
+
+def registration_errors(
+    *, stage_subject: StageSubject, student: Student, grade: int | None, kept_grade: int | None = None
+) -> list[str]:
+    """Every rule a registration breaks (empty: it may be saved)."""
+    errors: list[str] = []
+    closed = registration_closed_message(stage_subject)
+    if closed:
+        errors.append(closed)
+    season = stage_subject.stage.season
+    if student.academic_year_id != season.academic_year_id:
+        errors.append(f"{student} — обучающийся другого учебного года.")
+    errors.extend(
+        grade_errors(stage_subject=stage_subject, student=student, grade=grade, kept_grade=kept_grade)
+    )
+    if grade is None:
+        return errors
     if Participation.objects.filter(stage_subject=stage_subject, student=student).exists():
         errors.append(f"{student} уже зарегистрирован на «{stage_subject.subject}» этого этапа.")
     return errors
@@ -183,16 +196,23 @@ def _previous_season(season: Season) -> Season | None:
     )
 
 
-def municipal_proposals(*, stage: Stage) -> list[Proposal]:
+def municipal_proposals(*, stage: Stage, include_registered: bool = False) -> list[Proposal]:
     """Who should go to the municipal stage and why: this season's school-stage participants with a score
     at or above the threshold of their grade, and last year's municipal winners and prize-winners — except
-    those already on the list. Sorted by subject, grade and name."""
+    those already on the list (with `include_registered`, those too: the reasons of the proposed rows).
+    Sorted by subject, grade and name."""
     if stage.level != Stage.Level.MUNICIPAL:
         return []
     season = Season.objects.select_related("academic_year").get(pk=stage.season_id)
     subjects = {ss.subject_id: ss for ss in stage.subjects.select_related("subject")}
-    taken = set(
-        Participation.objects.filter(stage_subject__stage=stage).values_list("student_id", "stage_subject_id")
+    taken = (
+        set()
+        if include_registered
+        else set(
+            Participation.objects.filter(stage_subject__stage=stage).values_list(
+                "student_id", "stage_subject_id"
+            )
+        )
     )
     found: dict[tuple[int, int], Proposal] = {}
 
