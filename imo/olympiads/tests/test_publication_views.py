@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from imo.olympiads.models import Certificate
+from imo.olympiads.tests.publication_fixtures import make_results
+from imo.orgs.models import Organization
+from imo.orgs.tests.factories import make_organization, make_user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name, results, *args):
+    return reverse(f"olympiads:{name}", args=[results.stage_subject.pk, *args])
+
+
+def test_office_publishes_and_unpublishes(client, district):
+    results = make_results(district)
+    client.force_login(district.user("methodist"))
+    page = client.get(_url("publication_subject", results)).content.decode()
+    assert "Опубликовать результаты" in page
+    response = client.post(_url("publication_publish", results))
+    assert response.status_code == 302
+    results.stage_subject.refresh_from_db()
+    assert results.stage_subject.published_at is not None
+    client.post(_url("publication_unpublish", results))
+    results.stage_subject.refresh_from_db()
+    assert results.stage_subject.published_at is None
+
+
+@pytest.mark.parametrize("key", ["school_admin_a", "teacher_a", "observer", "no_role"])
+def test_others_cannot_publish(client, district, key):
+    results = make_results(district)
+    client.force_login(district.user(key))
+    assert client.post(_url("publication_publish", results)).status_code == 403
+    assert client.post(_url("publication_diplomas_issue", results)).status_code == 403
+    assert client.get(_url("publication_document", results, "protocol.docx")).status_code == 403
+    results.stage_subject.refresh_from_db()
+    assert results.stage_subject.published_at is None
+    assert not Certificate.objects.exists()
+
+
+def test_anonymous_is_sent_to_login(client, district):
+    results = make_results(district)
+    response = client.post(_url("publication_publish", results))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_observer_reads_the_office_page_without_buttons(client, district):
+    results = make_results(district)
+    client.force_login(district.user("observer"))
+    response = client.get(_url("publication_subject", results))
+    assert response.status_code == 200
+    assert "Опубликовать результаты" not in response.content.decode()
+
+
+def test_another_municipality_office_gets_404(client, district):
+    other = make_organization(
+        parent=district.region, kind=Organization.Kind.MUNICIPALITY, name="Шалинский район", short_name="Шали"
+    )
+    results = make_results(district)
+    client.force_login(make_user_with_role("methodist", other))
+    assert client.get(_url("publication_subject", results)).status_code == 404
+    assert client.post(_url("publication_publish", results)).status_code == 404
+    assert client.get(_url("publication_document", results, "ranking.xlsx")).status_code == 404
+
+
+def test_office_list_shows_ranked_subjects(client, district):
+    results = make_results(district)
+    client.force_login(district.user("head"))
+    page = client.get(reverse("olympiads:publication_list")).content.decode()
+    assert _url("publication_subject", results) in page
+    page = client.get(reverse("olympiads:publication_list"), {"state": "published"}).content.decode()
+    assert _url("publication_subject", results) not in page
+
+
+def test_issue_diplomas_and_download_them(client, district):
+    results = make_results(district, published=True)
+    client.force_login(district.user("secretary"))
+    client.post(_url("publication_diplomas_issue", results))
+    assert Certificate.objects.count() == 3
+    response = client.get(_url("publication_diplomas_pdf", results))
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert content.startswith(b"%PDF")
+    one = Certificate.objects.first()
+    response = client.get(_url("publication_diplomas_pdf", results), {"certificate": one.pk})
+    assert response.content.startswith(b"%PDF")
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_diplomas_pdf_before_issue_is_404(client, district):
+    results = make_results(district)
+    client.force_login(district.user("methodist"))
+    assert client.get(_url("publication_diplomas_pdf", results)).status_code == 404
+
+
+def test_excel_ranking_download(client, district):
+    from openpyxl import load_workbook
+
+    results = make_results(district)
+    client.force_login(district.user("methodist"))
+    response = client.get(_url("publication_document", results, "ranking.xlsx"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][:4] == ["Класс", "Место", "Шифр", "Фамилия, имя, отчество"]
+    assert any(row[3] == "Асхабов Ислам Магомедович" for row in values[1:])
+    assert len(values) == 5
+    response = client.get(_url("publication_document", results, "winners.xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 4  # header + 3 awarded
+    assert client.get(_url("publication_document", results, "nothing.docx")).status_code == 404
