@@ -20,6 +20,7 @@ user. A test that really needs the policy off can say `@pytest.mark.browser_cont
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from functools import cache
@@ -63,6 +64,25 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     """A Russian-speaking browser: Accept-Language and `navigator.language` are ru-RU."""
     return {**browser_context_args, "locale": "ru-RU"}
+
+
+# --- lists the data migrations fill ---------------------------------------------------------------
+
+# Browser tests run against a live server, so each test's database is flushed afterwards — which also
+# empties the lists that data migrations seeded (topics of courses, subjects of the olympiad). Put them back
+# before every test, with the migrations' own functions, so a test does not depend on running first.
+SEEDED_BY_MIGRATIONS = (
+    ("imo.training.migrations.0002_topics", "add_topics"),
+    ("imo.olympiads.migrations.0002_subjects", "add_subjects"),
+)
+
+
+@pytest.fixture(autouse=True)
+def seeded_lists(transactional_db: None) -> None:
+    from django.apps import apps as django_apps
+
+    for module, function in SEEDED_BY_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 # --- accessibility ------------------------------------------------------------------------------
