@@ -34,7 +34,7 @@ PROTOCOL_TEMPLATE = TEMPLATES / "protocol.docx"
 WINNERS_TEMPLATE = TEMPLATES / "winners.docx"
 ORDER_TEMPLATE = TEMPLATES / "order.docx"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-LEVEL_GENITIVE = {Stage.Level.SCHOOL: "школьного", Stage.Level.MUNICIPAL: "муниципального"}
+LEVEL_GENITIVE: dict[str, str] = {"school": "школьного", "municipal": "муниципального"}
 
 
 def _score(value: Decimal | None) -> str:
@@ -108,7 +108,7 @@ def _jury(stage_subject: StageSubject) -> list[dict[str, Any]]:
 
 def protocol_context(stage_subject: StageSubject) -> dict[str, Any]:
     rows = _numbered(office_rows(stage_subject=stage_subject))
-    grades = []
+    grades: list[dict[str, Any]] = []
     for row in rows:
         if not grades or grades[-1]["grade"] != row["grade"]:
             grades.append({"grade": row["grade"], "rows": []})

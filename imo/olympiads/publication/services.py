@@ -15,7 +15,7 @@ from imo.olympiads.models import Certificate, Participation, Stage, StageSubject
 from imo.olympiads.publication.selectors import AWARDED, RANKED
 
 CODE_PREFIX = "У-"
-LEVEL_LETTERS = {Stage.Level.SCHOOL: "Ш", Stage.Level.MUNICIPAL: "М"}
+LEVEL_LETTERS: dict[str, str] = {Stage.Level.SCHOOL.value: "Ш", Stage.Level.MUNICIPAL.value: "М"}
 
 
 def public_codes_assign(*, stage_subject: StageSubject) -> int:
