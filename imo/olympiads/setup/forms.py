@@ -49,7 +49,7 @@ class OlympiadSubjectForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school_subject"].queryset = Subject.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["school_subject"].queryset = Subject.objects.all()  # type: ignore[attr-defined]
         self.fields["min_grade_school"].min_value = 1  # type: ignore[attr-defined]
         self.fields["min_grade_school"].max_value = 11  # type: ignore[attr-defined]
         style(self)
