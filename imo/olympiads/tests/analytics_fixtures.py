@@ -39,11 +39,11 @@ PART = Participation.Status.PARTICIPANT
 @dataclass
 class Olympiad:
     district: District
+    math: OlympiadSubject
+    physics: OlympiadSubject
     years: dict[int, Any] = field(default_factory=dict)
     subjects: dict[str, StageSubject] = field(default_factory=dict)  # "2025-school-math"
     teachers: dict[str, Educator] = field(default_factory=dict)
-    math: OlympiadSubject | None = None
-    physics: OlympiadSubject | None = None
 
 
 def _stage_subjects(season: Season, year: int, math: OlympiadSubject, physics: OlympiadSubject) -> dict:
@@ -102,10 +102,9 @@ def _take(
 
 
 def make_olympiad(district: District) -> Olympiad:
-    data = Olympiad(district)
     math = OlympiadSubject.objects.get(name="Математика")
     physics = OlympiadSubject.objects.get(name="Физика")
-    data.math, data.physics = math, physics
+    data = Olympiad(district, math, physics)
     a, b = district.school_a, district.school_b
     teacher = make_educator(
         municipality=district.municipality, school=a, last_name="Учителева", first_name="Анна"
