@@ -72,7 +72,9 @@ def make_olympiad(district: Any, start_year: int = 2026) -> Olympiad:
         starts_on=dt.date(start_year, 11, 10),
         ends_on=dt.date(start_year, 12, 20),
     )
-    subject = OlympiadSubject.objects.get(name="Математика")
+    subject, _ = OlympiadSubject.objects.get_or_create(
+        name="Математика", defaults={"min_grade_school": 4, "online_school_stage": True}
+    )
     school_math = StageSubject.objects.create(stage=school_stage, subject=subject, min_grade=4, max_grade=11)
     municipal_math = StageSubject.objects.create(
         stage=municipal_stage, subject=subject, min_grade=7, max_grade=11
