@@ -139,6 +139,20 @@ ENTRIES: list[Entry] = [
         max_ratio=None,
         max_queries=14,
     ),
+    # The public results of one subject (issue #7, item 7): anonymous, the latest published stage of
+    # mathematics in the demo district (its stable public address), names only with consent. The rows are
+    # one statement (imo/olympiads/publication/selectors.py public_rows), 100 per page, plus the count.
+    Entry(
+        name="olympiads.results_page",
+        url="/olympiads/results/municipality/{municipality_id}/subject/{subject_id}/",
+        user="anonymous",
+        target_ms=150,
+        max_queries=4,
+        lookups={
+            "municipality_id": ("orgs.Organization", "Курчалоевский муниципальный район"),
+            "subject_id": ("olympiads.OlympiadSubject", "Математика"),
+        },
+    ),
 ]
 
 
