@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from imo.olympiads.models import OlympiadSubject, QuotaBasis, Rounding, Stage
 from imo.olympiads.setup.services import GradeRow, task_max_parse, task_max_text
+from imo.orgs.models import Organization
 from imo.reference.models import AcademicYear, Subject
 from imo.staff.picker import EducatorPicker, EducatorPickerField
 
@@ -59,7 +60,7 @@ class OlympiadSubjectForm(forms.ModelForm):
 
 
 class SeasonForm(forms.Form):
-    municipality = forms.ModelChoiceField(label="Муниципалитет", queryset=None)  # type: ignore[arg-type]
+    municipality = forms.ModelChoiceField(label="Муниципалитет", queryset=Organization.objects.none())
     academic_year = forms.ModelChoiceField(label="Учебный год", queryset=AcademicYear.objects.none())
     title = forms.CharField(
         label="Наименование",

@@ -158,7 +158,7 @@ def stage_save(
     errors: dict[str, Any] = {}
     if level not in Stage.Level.values:
         errors["level"] = "Выберите этап: школьный или муниципальный."
-    elif Stage.objects.filter(season=season, level=level).exclude(pk=getattr(stage, "pk", None)).exists():
+    elif Stage.objects.filter(season=season, level=level).exclude(pk=stage.pk if stage else 0).exists():
         errors["level"] = "Этот этап уже заведён."
     if starts_on and ends_on and ends_on < starts_on:
         errors["ends_on"] = "Окончание этапа не может быть раньше начала."
@@ -267,7 +267,7 @@ def stage_subject_save(
         "rounding": rounding or "",
         "quota_basis": quota_basis or "",
     }
-    effective = {
+    effective: dict[str, Any] = {
         name: getattr(stage, name) if value in (None, "") else value for name, value in overrides.items()
     }
     try:
@@ -522,9 +522,7 @@ def olympiad_subject_save(
 # --- the copy for the next year ---------------------------------------------------------------------
 
 
-def _shift(day: dt.date | None, years: int) -> dt.date | None:
-    if day is None:
-        return None
+def _shift(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -563,7 +561,7 @@ def season_copy(*, season: Season, academic_year: AcademicYear, by: Any = None) 
                 subject_id=subject.subject_id,
                 min_grade=subject.min_grade,
                 max_grade=subject.max_grade,
-                held_on=_shift(subject.held_on, years),
+                held_on=_shift(subject.held_on, years) if subject.held_on else None,
                 venue=subject.venue,
                 online=subject.online,
                 **{name: getattr(subject, name) for name in QUOTA_FIELDS},

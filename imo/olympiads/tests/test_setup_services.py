@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -46,7 +47,12 @@ def test_quota_clean_refuses_more_winners_than_winners_and_prize_winners():
 @pytest.mark.parametrize("field", ["total_share", "winners_share", "min_award_share"])
 @pytest.mark.parametrize("value", ["100.01", "-1"])
 def test_quota_clean_refuses_shares_outside_0_100(field, value):
-    values = {"total_share": D("45"), "winners_share": D("5"), "min_award_share": D("50"), field: D(value)}
+    values: dict[str, Any] = {
+        "total_share": D("45"),
+        "winners_share": D("5"),
+        "min_award_share": D("50"),
+        field: D(value),
+    }
     with pytest.raises(ValidationError) as caught:
         services.quota_clean(**values)
     assert "от 0 до 100" in caught.value.message_dict[field][0]
