@@ -1,4 +1,4 @@
-"""Students per year: name keys, duplicates, carry-over, consents (scan by content), the deadline, enrolment."""
+"""Students per year: name keys, duplicates, carry-over, consents (scan by content), deadline, enrolment."""
 
 from __future__ import annotations
 

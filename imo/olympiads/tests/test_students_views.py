@@ -27,7 +27,7 @@ def students(district):
 
 
 def test_school_admin_sees_only_own_school(client, district, students):
-    mine, theirs = students
+    _mine, theirs = students
     client.force_login(district.user("school_admin_a"))
     response = client.get(reverse("olympiads:students"))
     assert response.status_code == 200
@@ -173,7 +173,7 @@ def test_consent_form_refuses_a_fake_scan(client, district, students):
 
 
 def test_register_shows_deadline_and_late_flag(client, district, students):
-    mine, theirs = students
+    mine, _theirs = students
     year = current_year()
     stage = make_school_stage(district.municipality, year=year, starts_on=dt.date(year.start_year, 9, 21))
     consent_save(
