@@ -76,6 +76,15 @@ def public_stage_subject_latest(*, municipality_id: int, subject_id: int) -> Sta
     return found
 
 
+def public_participations(
+    *, stage_subject: StageSubject, grade: int | None = None
+) -> QuerySet[Participation]:
+    """The published participations of a stage subject (with a result), optionally of one grade; counting
+    these needs no join."""
+    queryset = Participation.objects.filter(stage_subject=stage_subject, status__in=RANKED)
+    return queryset if grade is None else queryset.filter(grade=grade)
+
+
 def public_rows(*, stage_subject: StageSubject, grade: int | None = None) -> QuerySet[Participation, Any]:
     """The published table in one statement: grade, rank, name (only with consent) or public code,
     school, score, status. Names of students without consent are not even read from the database."""
@@ -84,22 +93,23 @@ def public_rows(*, stage_subject: StageSubject, grade: int | None = None) -> Que
     def name_part(field: str) -> Case:
         return Case(When(allowed, then=f"student__{field}"), default=Value(""), output_field=CharField())
 
-    queryset = Participation.objects.filter(stage_subject=stage_subject, status__in=RANKED)
-    if grade is not None:
-        queryset = queryset.filter(grade=grade)
-    return queryset.order_by("grade", "rank", "student__name_key", "pk").values(
-        "pk",
-        "grade",
-        "rank",
-        "score",
-        "status",
-        "public_code",
-        "student__school__short_name",
-        "student__school__name",
-        allowed=Case(When(allowed, then=Value(True)), default=Value(False), output_field=BooleanField()),
-        last_name=name_part("last_name"),
-        first_name=name_part("first_name"),
-        patronymic=name_part("patronymic"),
+    return (
+        public_participations(stage_subject=stage_subject, grade=grade)
+        .order_by("grade", "rank", "student__name_key", "pk")
+        .values(
+            "pk",
+            "grade",
+            "rank",
+            "score",
+            "status",
+            "public_code",
+            "student__school__short_name",
+            "student__school__name",
+            allowed=Case(When(allowed, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            last_name=name_part("last_name"),
+            first_name=name_part("first_name"),
+            patronymic=name_part("patronymic"),
+        )
     )
 
 

@@ -204,8 +204,11 @@ def _grade(request: HttpRequest, stage_subject: StageSubject) -> int | None:
 
 def _public_page(request: HttpRequest, stage_subject: StageSubject) -> HttpResponse:
     grade = _grade(request, stage_subject)
+    # The count without the joins of the rows, then one statement for the page's rows.
+    counted = selectors.public_participations(stage_subject=stage_subject, grade=grade).order_by("pk")
+    page = Paginator(counted, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.public_rows(stage_subject=stage_subject, grade=grade)
-    page = Paginator(rows, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = rows[page.start_index() - 1 : page.end_index()] if page.paginator.count else rows.none()
     statuses = dict(Participation.Status.choices)
     table = [
         {
@@ -218,7 +221,7 @@ def _public_page(request: HttpRequest, stage_subject: StageSubject) -> HttpRespo
             "status": statuses.get(row["status"], ""),
             "awarded": row["status"] in selectors.AWARDED,
         }
-        for row in page.object_list
+        for row in rows
     ]
     return render(
         request,

@@ -116,3 +116,15 @@ def test_certificate_check_unknown_token(client, district):
     response = client.get(reverse("olympiads:certificate_check", args=["no-such-token"]))
     assert response.status_code == 404
     assert "не найден" in response.content.decode()
+
+
+def test_public_page_is_paged(client, district, monkeypatch):
+    from imo.olympiads.publication import views
+
+    monkeypatch.setattr(views, "PUBLIC_PAGE_SIZE", 2)
+    results = make_results(district, published=True)
+    first = _page(client, results).content.decode()
+    second = _page(client, results, page=2).content.decode()
+    assert "Иванова М. Р." in first and "Иванова М. Р." not in second
+    assert "Садулаев А." in second and "Садулаев А." not in first
+    assert "page=2" in first

@@ -114,3 +114,16 @@ def test_excel_ranking_download(client, district):
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row == 4  # header + 3 awarded
     assert client.get(_url("publication_document", results, "nothing.docx")).status_code == 404
+
+
+def test_office_page_counts_the_students_shown_by_code(client, district):
+    results = make_results(district)
+    client.force_login(district.user("methodist"))
+    response = client.get(_url("publication_subject", results))
+    assert response.context["counts"] == {
+        "ranked": 4,
+        "winners": 1,
+        "prize_winners": 2,
+        "hidden": 1,
+        "certificates": 0,
+    }
