@@ -148,12 +148,12 @@ def _ranking_service() -> Callable[..., int] | None:
         from imo.olympiads.ranking.services import rank_stage_subject
     except ImportError:
         return None
-    return rank_stage_subject  # type: ignore[no-any-return]
+    return rank_stage_subject
 
 
 def _placeholder_rank(
     rows: Sequence[tuple[Any, str, Decimal, Decimal]],
-) -> dict[Any, tuple[int, str, str]]:
+) -> dict[Any, tuple[int | None, str, str]]:
     """PLACEHOLDER used only when imo.olympiads.ranking.engine is not importable: rows (key, name_key,
     score, max_score) of one group → (rank, status, reason) with the default quotas (45 % awards, 5 %
     winners, rounding down, an award needs more than half of the maximum; ties at the boundary all in or
@@ -161,7 +161,7 @@ def _placeholder_rank(
     ordered = sorted(rows, key=lambda row: (-row[2], row[1]))
     count = len(ordered)
     awards, winners = math.floor(count * 0.45), max(1, math.floor(count * 0.05))
-    result: dict[Any, tuple[int, str, str]] = {}
+    result: dict[Any, tuple[int | None, str, str]] = {}
     rank = 0
     for position, (key, _, score, maximum) in enumerate(ordered):
         if position == 0 or score != ordered[position - 1][2]:
@@ -185,7 +185,7 @@ def _placeholder_rank(
 
 def _rank_rows(
     rows: Sequence[tuple[Any, str, Decimal, Decimal]], group: Any
-) -> dict[Any, tuple[int, str, str]]:
+) -> dict[Any, tuple[int | None, str, str]]:
     """One group's ranking in memory with the ranking part's engine (default quotas), else the placeholder."""
     try:
         from imo.olympiads.ranking.engine import Entry, QuotaRule, rank_entries
@@ -482,6 +482,7 @@ def _participations(rng: random.Random, items: Sequence[_Subject], letter: str) 
 class _District:
     def __init__(
         self,
+        *,
         rng: random.Random,
         today: dt.date,
         municipality: Organization,
@@ -544,12 +545,9 @@ class _District:
             year,
             school,
             grade,
-            last,
-            first,
-            patronymic,
-            _birth_date(self.rng, year.start_year, grade),
-            self.rng.choice("АБВ"),
-            None,
+            (last, first, patronymic),
+            birth=_birth_date(self.rng, year.start_year, grade),
+            letter=self.rng.choice("АБВ"),
         )
 
     def students(
@@ -567,12 +565,10 @@ class _District:
                         year,
                         school,
                         grade,
-                        old.last_name,
-                        old.first_name,
-                        old.patronymic,
-                        old.birth_date,
-                        old.class_letter,
-                        old,
+                        (old.last_name, old.first_name, old.patronymic),
+                        birth=old.birth_date,
+                        letter=old.class_letter,
+                        previous=old,
                     )
                 )
             made.extend(
@@ -612,11 +608,11 @@ class _District:
         self,
         year: AcademicYear,
         students: Sequence[Student],
+        *,
         consented: dict[int, bool],
         target: int,
         municipal_target: int,
         awardees: dict[int, list[tuple[int, int]]],
-        *,
         plant_tie: bool,
     ) -> tuple[dict[int, list[tuple[int, int]]], int, int, int]:
         """One year's season. `awardees`: this year's student pk → [(subject pk, grade)] of last year's
@@ -677,7 +673,7 @@ class _District:
 
         # municipal stage: proposals from the thresholds and last year's awardees
         municipal_by_subject = {item.subject.pk: item for item in municipal_items}
-        self.propose(school_items, municipal_by_subject, thresholds, awardees, students, consented)
+        self.propose(school_items, municipal_by_subject, thresholds, awardees, students, consented=consented)
         for item in municipal_items:
             item.done = item.row.held_on is not None and item.row.held_on < self.today
             _score_entries(rng, item, municipal=True, absent=MUNICIPAL_ABSENT)
@@ -764,7 +760,7 @@ class _District:
             item.info = {**item.info, "commission": members}
         JuryMember.objects.bulk_create(jury, batch_size=BATCH)
         AppealMember.objects.bulk_create(commission, batch_size=BATCH)
-        committee = []
+        committee: list[CommitteeMember] = []
         for stage_row in {
             item.row.stage_id: item.row.stage for item in school_items + municipal_items
         }.values():
@@ -865,6 +861,7 @@ class _District:
         thresholds: dict[tuple[int, int], int],
         awardees: dict[int, list[tuple[int, int]]],
         students: Sequence[Student],
+        *,
         consented: dict[int, bool],
     ) -> None:
         rng = self.rng
@@ -960,12 +957,13 @@ class _District:
         picked += rng.sample(school, min(len(school), total - len(picked)))
         decisions = [decision for decision, count in APPEALS.items() for _ in range(count)]
         plan = []
-        for entry, decision in zip(picked, decisions, strict=False):
+        for entry, wanted in zip(picked, decisions, strict=False):
             before = entry.score or 0
             maximum = entry.subject.maximum
-            if decision == Appeal.Decision.RAISED and before < maximum:
+            decision = wanted
+            if wanted == Appeal.Decision.RAISED and before < maximum:
                 after = min(maximum, before + rng.randint(1, 5))
-            elif decision == Appeal.Decision.LOWERED and before > 0:
+            elif wanted == Appeal.Decision.LOWERED and before > 0:
                 after = max(0, before - rng.randint(1, 3))
             else:
                 decision, after = Appeal.Decision.REJECTED, before
@@ -1068,7 +1066,7 @@ class _District:
 
     def diplomas(self, items: Sequence[_Subject], start: int) -> None:
         published = {item.row.pk: item for item in items if item.published}
-        rows = []
+        rows: list[Certificate] = []
         for pk, stage_subject, status, level in (
             Participation.objects.filter(
                 stage_subject_id__in=list(published), status__in=("winner", "prize_winner")
@@ -1105,13 +1103,13 @@ def _student(
     year: AcademicYear,
     school: int,
     grade: int,
-    last: str,
-    first: str,
-    patronymic: str,
+    name: tuple[str, str, str],
+    *,
     birth: dt.date | None,
     letter: str,
-    previous: Student | None,
+    previous: Student | None = None,
 ) -> Student:
+    last, first, patronymic = name
     name_key = fold(f"{last} {first} {patronymic}")
     return Student(
         academic_year=year,
@@ -1131,101 +1129,210 @@ def _student(
 # --- the region's other municipalities -------------------------------------------------------------
 
 
+@dataclass
+class _RegionStage:
+    """The region's other municipalities' school stages being seeded."""
+
+    rng: random.Random
+    today: dt.date
+    year: AcademicYear
+    subjects: Sequence[OlympiadSubject]
+    items: dict[tuple[int, int], StageSubject] = field(default_factory=dict)  # (municipality, subject)
+    students: list[Student] = field(default_factory=list)
+    plans: list[list[tuple[int, int]]] = field(default_factory=list)  # per student: (subject index, grade)
+    consents: int = 0
+    works: int = 0
+    participations: int = 0
+
+    def stages(self, municipalities: Sequence[Organization]) -> None:
+        start = self.year.start_year
+        stage_start, stage_end = dt.date(start, 9, 15), dt.date(start, 10, 25)
+        seasons = Season.objects.bulk_create(
+            [
+                Season(
+                    municipality=municipality,
+                    academic_year=self.year,
+                    title=f"Всероссийская олимпиада школьников {start}/{start + 1} учебного года",
+                )
+                for municipality in municipalities
+            ]
+        )
+        stages = Stage.objects.bulk_create(
+            [
+                Stage(season=season, level=level, starts_on=first, ends_on=last)
+                for season in seasons
+                for level, first, last in (
+                    (Stage.Level.SCHOOL, stage_start, stage_end),
+                    (Stage.Level.MUNICIPAL, dt.date(start, 11, 10), dt.date(start, 12, 20)),
+                )
+            ]
+        )
+        published_at = _at(min(self.today - dt.timedelta(days=1), stage_end + dt.timedelta(days=7)), 15)
+        dates = _spread(stage_start, stage_end, len(self.subjects))
+        school_stages = [stage for stage in stages if stage.level == Stage.Level.SCHOOL]
+        for municipality, stage in zip(municipalities, school_stages, strict=True):
+            for subject, day in zip(self.subjects, dates, strict=True):
+                held, online = day < self.today, subject.online_school_stage
+                self.items[(municipality.pk, subject.pk)] = StageSubject(
+                    stage=stage,
+                    subject=subject,
+                    min_grade=subject.min_grade_school,
+                    max_grade=11,
+                    held_on=day,
+                    venue="Платформа «Сириус.Курсы»" if online else "Общеобразовательные организации",
+                    online=online,
+                    codes_issued_at=_at(day, 8) if held and not online else None,
+                    scoring_closed_at=_at(day + dt.timedelta(days=3), 17) if held else None,
+                    codes_matched_at=_at(day + dt.timedelta(days=4), 10) if held else None,
+                    ranked_at=_at(day + dt.timedelta(days=4), 11) if held else None,
+                    published_at=published_at if held else None,
+                )
+        StageSubject.objects.bulk_create(list(self.items.values()), batch_size=BATCH)
+        GradeSetting.objects.bulk_create(
+            [
+                GradeSetting(
+                    stage_subject=row,
+                    grade=grade,
+                    max_score=Decimal(_info(row.subject)["max"]),
+                    task_max=[] if row.online else list(_info(row.subject)["tasks"]),
+                )
+                for row in self.items.values()
+                for grade in range(row.min_grade, 12)
+            ],
+            batch_size=BATCH,
+        )
+
+    def people(self, schools: Sequence[int], target: int) -> None:
+        """Participants only at this scale (about 2.3 subjects each), all with a parent's consent."""
+        rng, start = self.rng, self.year.start_year
+        surnames, male, female = _data_names()
+        weights = [float(_info(subject)["weight"]) for subject in self.subjects]
+        options = {
+            grade: [index for index, subject in enumerate(self.subjects) if subject.min_grade_school <= grade]
+            for grade in SCHOOL_GRADES
+        }
+        per_school = target / max(1, len(schools))
+        for school in schools:
+            left = max(0, round(rng.gauss(per_school, per_school * 0.2)))
+            while left > 0:
+                grade = rng.randint(4, 11)
+                allowed = options[grade]
+                count = min(left, 2 if grade == 4 else 1 + min(4, int(rng.expovariate(0.8))))
+                picked = set(rng.choices(allowed, [weights[i] for i in allowed], k=count))
+                left -= len(picked)
+                father, surname = rng.choice(male), rng.choice(surnames)
+                name = (
+                    (surname, rng.choice(male)[0], father[1])
+                    if rng.random() < 0.5
+                    else (surname + "а", rng.choice(female), father[2])
+                )
+                self.students.append(
+                    _student(self.year, school, grade, name, birth=_birth_date(rng, start, grade), letter="А")
+                )
+                self.plans.append([(index, grade) for index in sorted(picked)])
+        Student.objects.bulk_create(self.students, batch_size=BATCH)
+        consents = [
+            StudentConsent(
+                student=student,
+                rules_accepted=True,
+                publication_allowed=rng.random() < PUBLICATION,
+                signed_on=dt.date(start, 9, 1),
+            )
+            for student in self.students
+        ]
+        StudentConsent.objects.bulk_create(consents, batch_size=BATCH)
+        self.consents = len(consents)
+
+    def results(self, municipality_of: dict[int, int]) -> None:
+        """Participations and works, by stage subject for the codes, ranked in memory."""
+        rng = self.rng
+        entries: dict[int, list[tuple[Student, int]]] = defaultdict(list)  # id(stage subject) → …
+        by_id: dict[int, StageSubject] = {}
+        for student, plan in zip(self.students, self.plans, strict=True):
+            for index, grade in plan:
+                row = self.items[(municipality_of[student.school_id], self.subjects[index].pk)]
+                by_id[id(row)] = row
+                entries[id(row)].append((student, grade))
+        works: list[Work] = []
+        participations: list[Participation] = []
+        for key, group in entries.items():
+            row = by_id[key]
+            info = _info(row.subject)
+            maximum, tasks = int(info["max"]), list(info["tasks"])
+            held = row.held_on is not None and row.held_on < self.today
+            codes = rng.sample(range(1, 1_000_000), len(group))
+            numbers = iter(rng.sample(range(1, 100_000), len(group)))
+            ranked: dict[int, list[tuple[Any, str, Decimal, Decimal]]] = defaultdict(list)
+            for (student, grade), code in zip(group, codes, strict=True):
+                absent = held and rng.random() < ABSENT
+                score = None if absent or not held else _score(rng, maximum, municipal=False)
+                work = None
+                if held and not row.online:
+                    work = Work(
+                        stage_subject=row,
+                        code=f"{info['code']}-{grade}-{next(numbers):05d}",
+                        grade=grade,
+                        task_scores=_split(rng, score, tasks) if score is not None and tasks else [],
+                        score=None if score is None else Decimal(score),
+                    )
+                    works.append(work)
+                participations.append(
+                    Participation(
+                        stage_subject=row,
+                        student=student,
+                        grade=grade,
+                        source=Participation.Source.IMPORTED
+                        if row.online
+                        else Participation.Source.REGISTERED,
+                        absent=absent,
+                        work=work,
+                        score=None if score is None else Decimal(score),
+                        public_code=f"Ш{code:06d}" if held else "",
+                    )
+                )
+                if score is not None:
+                    ranked[grade].append(
+                        (len(participations) - 1, student.name_key, Decimal(score), Decimal(maximum))
+                    )
+            for grade, group_rows in ranked.items():
+                for index, (rank, status, reason) in _rank_rows(group_rows, grade).items():
+                    participation = participations[index]
+                    participation.rank, participation.status, participation.status_reason = (
+                        rank,
+                        status,
+                        reason,
+                    )
+        Work.objects.bulk_create(works, batch_size=BATCH)
+        for participation in participations:
+            if participation.work is not None:
+                participation.work_id = participation.work.pk
+        Participation.objects.bulk_create(participations, batch_size=BATCH)
+        self.works, self.participations = len(works), len(participations)
+
+
 def _region(
+    *,
     rng: random.Random,
     today: dt.date,
     year: AcademicYear,
     municipalities: Sequence[Organization],
     subjects: Sequence[OlympiadSubject],
     target: int,
-) -> tuple[int, int, int, int, int]:
+) -> _RegionStage:
     """This year's school stage of every other municipality: students (participants only) with consents,
-    participations and works, ranked in memory, published. Returns (students, consents, participations,
-    works, stage subjects)."""
-    start = year.start_year
-    schools_of: dict[int, list[int]] = defaultdict(list)
-    paths = {municipality.pk: municipality.path for municipality in municipalities}
-    for pk, parent in (
-        Organization.objects.filter(parent_id__in=list(paths), kind=Organization.Kind.SCHOOL)
+    participations and works, ranked in memory, published."""
+    region = _RegionStage(rng, today, year, subjects)
+    municipality_of = dict(
+        Organization.objects.filter(
+            parent_id__in=[municipality.pk for municipality in municipalities], kind=Organization.Kind.SCHOOL
+        )
         .order_by("pk")
         .values_list("pk", "parent_id")
-    ):
-        schools_of[parent].append(pk)
-    schools = [pk for municipality in municipalities for pk in schools_of.get(municipality.pk, [])]
-    if not schools:
-        return 0, 0, 0, 0, 0
-    per_school = target / len(schools)
-    stage_start, stage_end = dt.date(start, 9, 15), dt.date(start, 10, 25)
-    dates = _spread(stage_start, stage_end, len(subjects))
-    weights = [float(_info(subject)["weight"]) for subject in subjects]
-    names = _data_names()
-    surnames, male, female = names
-
-    seasons = Season.objects.bulk_create(
-        [
-            Season(
-                municipality=municipality,
-                academic_year=year,
-                title=f"Всероссийская олимпиада школьников {start}/{start + 1} учебного года",
-            )
-            for municipality in municipalities
-        ]
     )
-    stages = Stage.objects.bulk_create(
-        [
-            Stage(season=season, level=Stage.Level.SCHOOL, starts_on=stage_start, ends_on=stage_end)
-            for season in seasons
-        ]
-    )
-    Stage.objects.bulk_create(
-        [
-            Stage(
-                season=season,
-                level=Stage.Level.MUNICIPAL,
-                starts_on=dt.date(start, 11, 10),
-                ends_on=dt.date(start, 12, 20),
-            )
-            for season in seasons
-        ]
-    )
-    published_at = _at(min(today - dt.timedelta(days=1), stage_end + dt.timedelta(days=7)), 15)
-    done = [day < today for day in dates]
-    items: dict[tuple[int, int], StageSubject] = {}
-    rows = []
-    for municipality, stage in zip(municipalities, stages, strict=True):
-        for subject, day, held in zip(subjects, dates, done, strict=True):
-            online = subject.online_school_stage
-            row = StageSubject(
-                stage=stage,
-                subject=subject,
-                min_grade=subject.min_grade_school,
-                max_grade=11,
-                held_on=day,
-                venue="Платформа «Сириус.Курсы»" if online else "Общеобразовательные организации",
-                online=online,
-                codes_issued_at=_at(day, 8) if held and not online else None,
-                scoring_closed_at=_at(day + dt.timedelta(days=3), 17) if held else None,
-                codes_matched_at=_at(day + dt.timedelta(days=4), 10) if held else None,
-                ranked_at=_at(day + dt.timedelta(days=4), 11) if held else None,
-                published_at=published_at if held else None,
-            )
-            items[(municipality.pk, subject.pk)] = row
-            rows.append(row)
-    StageSubject.objects.bulk_create(rows, batch_size=BATCH)
-    GradeSetting.objects.bulk_create(
-        [
-            GradeSetting(
-                stage_subject=row,
-                grade=grade,
-                max_score=Decimal(_info(subject)["max"]),
-                task_max=[] if row.online else list(_info(subject)["tasks"]),
-            )
-            for (_, _), row in items.items()
-            for subject in (row.subject,)
-            for grade in range(row.min_grade, 12)
-        ],
-        batch_size=BATCH,
-    )
+    if not municipality_of:
+        return region
+    region.stages(municipalities)
+    schools = sorted(municipality_of)
     Enrolment.objects.bulk_create(
         [
             Enrolment(academic_year=year, school_id=school, grade=grade, students=rng.randint(15, 60))
@@ -1234,105 +1341,9 @@ def _region(
         ],
         batch_size=BATCH,
     )
-
-    # students: about 2.3 subjects each; only participants are listed at this scale
-    municipality_of = {school: parent for parent, pks in schools_of.items() for school in pks}
-    students: list[Student] = []
-    plans: list[list[tuple[int, int]]] = []  # per student: (subject index, grade performed)
-    options = {
-        grade: [index for index, subject in enumerate(subjects) if subject.min_grade_school <= grade]
-        for grade in SCHOOL_GRADES
-    }
-    choices = rng.choices
-    for school in schools:
-        left = max(0, round(rng.gauss(per_school, per_school * 0.2)))
-        while left > 0:
-            grade = rng.randint(4, 11)
-            allowed = options[grade]
-            count = min(left, 2 if grade == 4 else 1 + min(4, int(rng.expovariate(0.8))))
-            picked = set(choices(allowed, [weights[i] for i in allowed], k=count))
-            left -= len(picked)
-            male_person = rng.random() < 0.5
-            father = rng.choice(male)
-            surname = rng.choice(surnames)
-            if male_person:
-                first, patronymic, last = rng.choice(male)[0], father[1], surname
-            else:
-                first, patronymic, last = rng.choice(female), father[2], surname + "а"
-            students.append(
-                _student(
-                    year, school, grade, last, first, patronymic, _birth_date(rng, start, grade), "А", None
-                )
-            )
-            plans.append([(index, grade) for index in sorted(picked)])
-    Student.objects.bulk_create(students, batch_size=BATCH)
-    consents = [
-        StudentConsent(
-            student=student,
-            rules_accepted=True,
-            publication_allowed=rng.random() < PUBLICATION,
-            signed_on=dt.date(start, 9, 1),
-        )
-        for student in students
-    ]
-    StudentConsent.objects.bulk_create(consents, batch_size=BATCH)
-
-    # participations and works, grouped by stage subject for codes and ranking
-    entries: dict[int, list[tuple[Student, int]]] = defaultdict(list)  # id(row) → …
-    by_id: dict[int, StageSubject] = {}
-    for student, plan in zip(students, plans, strict=True):
-        for index, grade in plan:
-            row = items[(municipality_of[student.school_id], subjects[index].pk)]
-            by_id[id(row)] = row
-            entries[id(row)].append((student, grade))
-    works: list[Work] = []
-    participations: list[Participation] = []
-    for key, group in entries.items():
-        row = by_id[key]
-        info = _info(row.subject)
-        maximum, tasks = int(info["max"]), list(info["tasks"])
-        held = row.held_on is not None and row.held_on < today
-        codes = rng.sample(range(1, 1_000_000), len(group))
-        numbers = iter(rng.sample(range(1, 100_000), len(group)))
-        ranked: dict[int, list[tuple[Any, str, Decimal, Decimal]]] = defaultdict(list)
-        for (student, grade), code in zip(group, codes, strict=True):
-            absent = held and rng.random() < ABSENT
-            score = None if absent or not held else _score(rng, maximum, municipal=False)
-            work = None
-            if held and not row.online:
-                work = Work(
-                    stage_subject=row,
-                    code=f"{info['code']}-{grade}-{next(numbers):05d}",
-                    grade=grade,
-                    task_scores=_split(rng, score, tasks) if score is not None and tasks else [],
-                    score=None if score is None else Decimal(score),
-                )
-                works.append(work)
-            participation = Participation(
-                stage_subject=row,
-                student=student,
-                grade=grade,
-                source=Participation.Source.IMPORTED if row.online else Participation.Source.REGISTERED,
-                absent=absent,
-                work=work,
-                score=None if score is None else Decimal(score),
-                public_code=f"Ш{code:06d}" if held else "",
-            )
-            participations.append(participation)
-            if score is not None:
-                ranked[grade].append(
-                    (len(participations) - 1, student.name_key, Decimal(score), Decimal(maximum))
-                )
-        for grade, group_rows in ranked.items():
-            for index, (rank, status, reason) in _rank_rows(group_rows, grade).items():
-                participation = participations[index]
-                participation.rank, participation.status, participation.status_reason = rank, status, reason
-    Work.objects.bulk_create(works, batch_size=BATCH)
-    for participation in participations:
-        if participation.work is not None:
-            participation.work_id = participation.work.pk
-    Participation.objects.bulk_create(participations, batch_size=BATCH)
-    return len(students), len(consents), len(participations), len(works), len(rows)
+    region.people(schools, target)
+    region.results(municipality_of)
+    return region
 
 
 @cache
@@ -1394,14 +1405,22 @@ def seed(
     subjects = _subjects()
     current = academic_year_start(today)
     this_year, last_year = _year(current), _year(current - 1)
-    counts = dict(students=0, consents=0, seasons=0, school=0, municipal=0, works=0, region=0, subjects=0)
+    counts = dict.fromkeys(
+        ("students", "consents", "seasons", "school", "municipal", "works", "region", "subjects"), 0
+    )
     district: _District | None = None
     if municipality is not None:
         schools = list(
             Organization.objects.filter(parent=municipality, kind=Organization.Kind.SCHOOL).order_by("pk")
         )
         district = _District(
-            rng, today, municipality, schools, subjects, district_participations, municipal_participations
+            rng=rng,
+            today=today,
+            municipality=municipality,
+            schools=schools,
+            subjects=subjects,
+            participations=district_participations,
+            municipal=municipal_participations,
         )
         last_target = round(district_participations * LAST_YEAR_SHARE)
         last_listed = district.listed(district.enrolment(last_year), last_target)
@@ -1411,10 +1430,10 @@ def seed(
         awardees_old, _, _, works_old = district.season(
             last_year,
             old,
-            old_consents,
-            last_target,
-            round(municipal_participations * LAST_YEAR_SHARE),
-            {},
+            consented=old_consents,
+            target=last_target,
+            municipal_target=round(municipal_participations * LAST_YEAR_SHARE),
+            awardees={},
             plant_tie=False,
         )
         new = district.students(this_year, district.listed(enrolment_now, district_participations), old)
@@ -1426,10 +1445,10 @@ def seed(
         _, school, municipal, works_new = district.season(
             this_year,
             new,
-            new_consents,
-            district_participations,
-            municipal_participations,
-            carried,
+            consented=new_consents,
+            target=district_participations,
+            municipal_target=municipal_participations,
+            awardees=carried,
             plant_tie=True,
         )
         counts.update(
@@ -1443,19 +1462,24 @@ def seed(
         )
     others = list(
         Organization.objects.filter(kind=Organization.Kind.MUNICIPALITY)
-        .exclude(pk=municipality.pk if municipality else None)
+        .exclude(pk=municipality.pk if municipality else 0)
         .order_by("pk")
     )
     if others:
-        students, consents, participations, works, stage_subjects = _region(
-            rng, today, this_year, others, subjects, region_participations
+        region = _region(
+            rng=rng,
+            today=today,
+            year=this_year,
+            municipalities=others,
+            subjects=subjects,
+            target=region_participations,
         )
-        counts["students"] += students
-        counts["consents"] += consents
-        counts["region"] = participations
-        counts["works"] += works
-        counts["seasons"] += len(others)
-        counts["subjects"] += stage_subjects
+        counts["students"] += len(region.students)
+        counts["consents"] += region.consents
+        counts["region"] = region.participations
+        counts["works"] += region.works
+        counts["seasons"] += len(others) if region.items else 0
+        counts["subjects"] += len(region.items)
     return DemoOlympiads(
         students=counts["students"],
         consents=counts["consents"],
