@@ -23,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from imo.core.access import AppRequest, check, requires
+from imo.core.access import AppRequest, check, login_only, requires
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
 from imo.core.imports import services as import_services
 from imo.core.imports import views as import_views
@@ -113,7 +113,7 @@ def _row_context(
     }
 
 
-@requires("olympiads.scoring_home")
+@login_only
 def jury_grid(request: AppRequest, pk: int) -> HttpResponse:
     jury = selectors.stage_subject_for_jury(user=request.user, pk=pk)
     stage_subject = jury.stage_subject
@@ -147,7 +147,7 @@ def jury_grid(request: AppRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("olympiads.scoring_home")
+@login_only
 def jury_work_save(request: AppRequest, pk: int, work_pk: int) -> HttpResponse:
     jury = selectors.stage_subject_for_jury(user=request.user, pk=pk)
     check(request.user, SCORE, jury.stage_subject)
@@ -175,7 +175,7 @@ def jury_work_save(request: AppRequest, pk: int, work_pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("olympiads.scoring_home")
+@login_only
 def jury_work_absent(request: AppRequest, pk: int, work_pk: int) -> HttpResponse:
     jury = selectors.stage_subject_for_jury(user=request.user, pk=pk)
     check(request.user, SCORE, jury.stage_subject)
@@ -195,7 +195,7 @@ def jury_work_absent(request: AppRequest, pk: int, work_pk: int) -> HttpResponse
 
 
 @require_POST
-@requires("olympiads.scoring_home")
+@login_only
 def jury_close(request: AppRequest, pk: int) -> HttpResponse:
     jury = selectors.stage_subject_for_jury(user=request.user, pk=pk)
     check(request.user, "olympiads.close_scoring", jury.stage_subject)

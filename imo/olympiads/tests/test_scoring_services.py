@@ -75,7 +75,7 @@ def test_online_subject_gets_no_codes(district):
 
 def test_work_score_bounds_per_task(district):
     data, _ = _issued(district)
-    work = Work.objects.filter(stage_subject=data.stage_subject, grade=7).first()
+    work = Work.objects.filter(stage_subject=data.stage_subject, grade=7).earliest("pk")
     saved = services.work_score(work=work, task_scores=["10", "7,5", "0"], by=data.member)
     assert saved.score == Decimal("17.5")
     for bad, message in (
@@ -91,7 +91,7 @@ def test_work_score_bounds_per_task(district):
 
 def test_partial_scores_leave_total_empty(district):
     data, _ = _issued(district)
-    work = Work.objects.filter(stage_subject=data.stage_subject, grade=7).first()
+    work = Work.objects.filter(stage_subject=data.stage_subject, grade=7).earliest("pk")
     saved = services.work_score(work=work, task_scores=["5", "", ""], by=None)
     assert saved.score is None
     assert saved.task_scores == ["5", None, None]
@@ -100,7 +100,7 @@ def test_partial_scores_leave_total_empty(district):
 def test_total_only_bounds(district):
     data = make_scoring(district, tasks=False)
     services.codes_issue(stage_subject=data.stage_subject, by=None)
-    work = Work.objects.filter(stage_subject=data.stage_subject).first()
+    work = Work.objects.filter(stage_subject=data.stage_subject).earliest("pk")
     assert services.work_score(work=work, task_scores=["30"], by=None).score == Decimal("30")
     with pytest.raises(ValidationError, match="Балл должен быть числом от 0 до 30"):
         services.work_score(work=work, task_scores=["30,5"], by=None)
@@ -111,7 +111,7 @@ def test_scoring_closed_refuses_scores(district):
     for work in Work.objects.filter(stage_subject=data.stage_subject):
         services.work_score(work=work, task_scores=["1", "2", "3"], by=None)
     services.scoring_close(stage_subject=data.stage_subject, by=data.chair)
-    work = Work.objects.filter(stage_subject=data.stage_subject).first()
+    work = Work.objects.filter(stage_subject=data.stage_subject).earliest("pk")
     with pytest.raises(ValidationError, match="закрыта"):
         services.work_score(work=work, task_scores=["4", "4", "4"], by=None)
     with pytest.raises(ValidationError, match="закрыта"):
@@ -140,7 +140,7 @@ def test_only_chair_closes_and_every_work_needs_score_or_absence(district):
 
 def test_absent_work_cannot_be_scored_until_unmarked(district):
     data, _ = _issued(district)
-    work = Work.objects.filter(stage_subject=data.stage_subject).first()
+    work = Work.objects.filter(stage_subject=data.stage_subject).earliest("pk")
     services.work_score(work=work, task_scores=["1", "1", "1"], by=None)
     work = services.work_absent_set(work=work, absent=True, by=None)
     assert work.score is None and work.task_scores == []
@@ -191,5 +191,5 @@ def test_reopen_needs_reason_and_is_logged(district):
     )
     assert reopened.scoring_closed_at is None
     assert LogEntry.objects.filter(additional_data__scoring_reopened="Пересчёт задания 2").exists()
-    work = Work.objects.filter(stage_subject=data.stage_subject).first()
+    work = Work.objects.filter(stage_subject=data.stage_subject).earliest("pk")
     services.work_score(work=work, task_scores=["9", "9", "9"], by=None)
