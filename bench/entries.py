@@ -218,4 +218,21 @@ THROUGHPUT: list[Throughput] = [
         target={"postgresql": 2000, "sqlite": 2000},
         min_ratio=3.0,
     ),
+    # Ranking and statuses of a municipal stage of 50,000 participations across every subject and grade
+    # (issue #7, item 11): imo.olympiads.ranking.services.rank_stage, one read and one write.
+    Throughput(
+        name="olympiads.rank_municipal_50k_s",
+        function="bench.throughput.rank_municipal",
+        unit="s",
+        higher_is_better=False,
+        target={"postgresql": 2.0, "sqlite": 2.0},
+    ),
+    # `imo olympiad rank` on a 10,000-row protocol end to end in-process (read .xlsx, rank, write .xlsx).
+    Throughput(
+        name="olympiads.rank_cli_10k_s",
+        function="bench.throughput.rank_cli",
+        unit="s",
+        higher_is_better=False,
+        target={"postgresql": 3.0, "sqlite": 3.0},
+    ),
 ]

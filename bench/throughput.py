@@ -444,3 +444,138 @@ def _naive_courses(path: Path, provider: Any) -> None:
             issued_on=issued.date(), source=CourseRecord.Source.IMPORT,
         ).save()  # fmt: skip
     book.close()
+
+
+# --- olympiads (issue #7, item 11) ---------------------------------------------------------------------
+
+OLYMPIAD_PARTICIPATIONS = 50_000
+OLYMPIAD_PROTOCOL_ROWS = 10_000
+_SURNAMES = ["Иванов", "Петров", "Сидоров", "Магомадов", "Алиев", "Кузнецов", "Смирнов", "Попов", "Васильев"]
+_NAMES = ["Ахмед", "Мария", "Иван", "Аминат", "Руслан", "Елена", "Зелимхан", "Анна", "Пётр", "Хеда"]
+
+
+def _olympiad_stage(participations: int) -> Any:
+    """A municipal stage of every subject, grades 7–11 (maximum 100), with `participations` scored rows."""
+    import datetime as dt
+    import random
+    from decimal import Decimal
+
+    from imo.core.text import fold
+    from imo.olympiads.models import (
+        GradeSetting,
+        OlympiadSubject,
+        Participation,
+        Season,
+        Stage,
+        StageSubject,
+        Student,
+    )
+    from imo.orgs.models import Organization
+    from imo.reference.models import AcademicYear
+
+    rng = random.Random(7)
+    year = AcademicYear.objects.filter(start_year=2090).first() or AcademicYear.objects.create(
+        start_year=2090, starts_on=dt.date(2090, 9, 1), ends_on=dt.date(2091, 8, 31)
+    )
+    municipality = _municipality()
+    schools = list(Organization.objects.filter(parent=municipality).values_list("pk", flat=True)[:40]) or [
+        municipality.pk
+    ]
+    season = Season.objects.create(municipality=municipality, academic_year=year, title="Бенчмарк")
+    stage = Stage.objects.create(
+        season=season,
+        level=Stage.Level.MUNICIPAL,
+        starts_on=dt.date(2090, 11, 10),
+        ends_on=dt.date(2090, 12, 20),
+    )
+    subjects = [
+        StageSubject.objects.create(stage=stage, subject=subject, min_grade=7, max_grade=11)
+        for subject in OlympiadSubject.objects.all()
+    ]
+    GradeSetting.objects.bulk_create(
+        GradeSetting(stage_subject=ss, grade=grade, max_score=Decimal(100))
+        for ss in subjects
+        for grade in range(7, 12)
+    )
+    per_student = 4
+    students = []
+    for n in range(participations // per_student + 1):
+        last, first = rng.choice(_SURNAMES), rng.choice(_NAMES)
+        key = fold(f"{last} {first} {n}")
+        students.append(
+            Student(
+                academic_year=year, school_id=rng.choice(schools), last_name=last, first_name=first,
+                patronymic=str(n), grade=7 + n % 5, name_key=key, person_key=key + "|",
+            )
+        )  # fmt: skip
+    Student.objects.bulk_create(students, batch_size=2000)
+    rows = []
+    for student in students:
+        for ss in rng.sample(subjects, per_student):
+            if len(rows) == participations:
+                break
+            score = Decimal(rng.choice(range(0, 101, 1))) if rng.random() > 0.02 else Decimal("50")
+            rows.append(Participation(stage_subject=ss, student=student, grade=student.grade, score=score))
+    Participation.objects.bulk_create(rows, batch_size=2000)
+    return stage
+
+
+def rank_municipal(db: str) -> Measured:
+    """rank_stage on a municipal stage of 50,000 participations (every subject, grades 7–11), first run
+    (every row written) and a second run (nothing changed); against Django's bulk_update of the same rows."""
+    from imo.olympiads.models import Participation
+    from imo.olympiads.ranking.services import rank_stage
+
+    with _rolled_back():
+        stage = _olympiad_stage(OLYMPIAD_PARTICIPATIONS)
+        started = time.perf_counter()
+        ranked = rank_stage(stage=stage, by=None)
+        first_s = time.perf_counter() - started
+        started = time.perf_counter()
+        rank_stage(stage=stage, by=None)
+        again_s = time.perf_counter() - started
+        objects = list(Participation.objects.filter(stage_subject__stage=stage).only("pk", "rank", "status"))
+        for item in objects:
+            item.rank = (item.rank or 0) + 1
+        started = time.perf_counter()
+        Participation.objects.bulk_update(objects, ["rank", "status", "status_reason"], batch_size=1000)
+        naive_s = time.perf_counter() - started
+    if ranked != OLYMPIAD_PARTICIPATIONS:
+        raise RuntimeError(f"ranked {ranked} of {OLYMPIAD_PARTICIPATIONS}")
+    return Measured(
+        value=first_s,
+        baseline=naive_s,
+        extra={
+            "participations": ranked,
+            "seconds_unchanged_rerun": round(again_s, 2),
+            "baseline_name": "Django bulk_update of the same rows (write only, no ranking)",
+            "baseline_seconds": round(naive_s, 2),
+        },
+    )
+
+
+def rank_cli(db: str) -> Measured:
+    """`imo olympiad rank` end to end in-process on a 10,000-row protocol (read, rank, write .xlsx)."""
+    import random
+
+    import xlsxwriter
+    from django.core.management import call_command
+
+    rng = random.Random(11)
+    with tempfile.TemporaryDirectory(prefix="imo-bench-rank-") as tmp:
+        source, out = Path(tmp) / "protocol.xlsx", Path(tmp) / "result.xlsx"
+        book = xlsxwriter.Workbook(str(source), {"constant_memory": True})
+        sheet = book.add_worksheet()
+        sheet.write_row(0, 0, ["ФИО", "Школа", "Класс", "Балл"])
+        for n in range(1, OLYMPIAD_PROTOCOL_ROWS + 1):
+            name = f"{rng.choice(_SURNAMES)} {rng.choice(_NAMES)} {n}"
+            sheet.write_row(n, 0, [name, f"СОШ № {n % 60 + 1}", 5 + n % 7, rng.randint(0, 200) / 2])
+        book.close()
+        started = time.perf_counter()
+        call_command(
+            "olympiad", "rank", str(source), "--max-score", "100", "--out", str(out), stdout=io.StringIO()
+        )
+        elapsed = time.perf_counter() - started
+        if not out.exists():
+            raise RuntimeError("the command wrote no result")
+    return Measured(value=elapsed, extra={"rows": OLYMPIAD_PROTOCOL_ROWS})

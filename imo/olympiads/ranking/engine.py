@@ -23,6 +23,8 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
+from typing import NamedTuple
 
 WINNER = "winner"
 PRIZE_WINNER = "prize_winner"
@@ -45,8 +47,7 @@ class QuotaRule:
     rounding: str = "down"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     key: Hashable
     name_key: str
     group: Hashable
@@ -54,13 +55,13 @@ class Entry:
     max_score: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     rank: int | None
     status: str
     reason: str
 
 
+@lru_cache(maxsize=4096)
 def number(value: Decimal | int) -> str:
     """A score or share as people write it: «78», «78,5», «12,25»."""
     if isinstance(value, int):
