@@ -11,12 +11,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from imo.core.access import AppRequest, requires
 from imo.core.documents.downloads import attachment
 from imo.core.documents.rendering import DocumentError
-from imo.core.excel import xlsx_response
+from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
 from imo.olympiads.models import Participation, Stage, StageSubject
 from imo.olympiads.publication import documents, selectors, services
 
@@ -48,12 +49,28 @@ def office_list(request: AppRequest) -> HttpResponse:
         queryset = queryset.filter(published_at__isnull=False)
     elif state == "unpublished":
         queryset = queryset.filter(published_at__isnull=True)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(write_xlsx(OFFICE_COLUMNS, queryset.iterator()), "Итоги олимпиады.xlsx")
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "olympiads/publication/office_list.html",
         {"page": page, "state": state, "query": f"state={state}" if state else ""},
     )
+
+
+def _when(value: Any) -> Any:
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+OFFICE_COLUMNS = (
+    ExportColumn("Учебный год", lambda s: s.stage.season.academic_year.name, 12),
+    ExportColumn("Муниципалитет", lambda s: s.stage.season.municipality.name, 36),
+    ExportColumn("Этап", lambda s: s.stage.get_level_display(), 14),
+    ExportColumn("Предмет", lambda s: s.subject.name, 30),
+    ExportColumn("Рейтинг рассчитан", lambda s: _when(s.ranked_at), 18),
+    ExportColumn("Опубликованы", lambda s: _when(s.published_at), 18),
+)
 
 
 def _counts(stage_subject: StageSubject) -> dict[str, int]:

@@ -127,3 +127,15 @@ def test_office_page_counts_the_students_shown_by_code(client, district):
         "hidden": 1,
         "certificates": 0,
     }
+
+
+def test_office_list_excel(client, district):
+    from openpyxl import load_workbook
+
+    make_results(district)
+    client.force_login(district.user("head"))
+    response = client.get(reverse("olympiads:publication_list"), {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["Учебный год", "Муниципалитет", "Этап", "Предмет"]
+    assert rows[1][3] == "Математика" and rows[1][5] is None
