@@ -155,7 +155,7 @@ def analytics_scope(*, user: Any) -> Scope:
     if has_role(user, OFFICE_ROLES):
         paths = tuple(scope_paths(user, OFFICE_ROLES))
         offices = [m.organization for m in memberships_of(user) if m.role in OFFICE_ROLES]
-        label = offices[0].short_name or offices[0].name if len(offices) == 1 else "Все доступные"
+        label = (offices[0].short_name or offices[0].name) if len(offices) == 1 else "Все доступные"
         return Scope(paths, paths, False, label)
     schools = [m.organization for m in memberships_of(user) if m.role == Role.SCHOOL_ADMIN]
     parents = [s.parent_id for s in schools if s.parent_id]
