@@ -23,12 +23,10 @@ the same file. Rows are written in bulk by `imo.attestation.category_import.cate
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -37,7 +35,12 @@ from imo.attestation.services import MSG_FUTURE, MSG_NEEDS_HIGHEST, MSG_UNTIL_BE
 from imo.core.identifiers import validate_snils
 from imo.core.imports.registry import register
 from imo.core.imports.spec import Column, ColumnType, ImportContext, ImportSpec, Progress, RowProblem
-from imo.core.names import PersonName, PersonNameError, full_name, parse_full_name
+from imo.core.names import (
+    PersonNameError,
+    full_name,
+    parsed_full_name,
+    validate_full_name,
+)
 from imo.core.text import fold
 from imo.orgs.models import OFFICE_EDITOR_ROLES, Role
 from imo.orgs.selectors import paths_q, scope_paths
@@ -92,19 +95,6 @@ _KIND_SPELLINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-@functools.lru_cache(maxsize=32_768)
-def _parsed_name(text: str) -> PersonName:
-    """parse_full_name, once per text: the cell's validator and the row's normalisation both need it."""
-    return parse_full_name(text)
-
-
-def _check_full_name(value: str) -> None:
-    try:
-        _parsed_name(value)
-    except PersonNameError as error:
-        raise ValidationError(str(error)) from None
-
-
 COLUMNS: tuple[Column, ...] = (
     Column(
         "full_name",
@@ -119,7 +109,7 @@ COLUMNS: tuple[Column, ...] = (
             "Педагог",
             "Работник",
         ),
-        validator=_check_full_name,
+        validator=validate_full_name,
         max_length=300,
         example="Иванова Мария Петровна",
         help="Фамилия, имя и отчество в одной ячейке. Нужны ФИО или СНИЛС (лучше оба).",
@@ -258,7 +248,7 @@ def _normalise(values: dict[str, Any]) -> None:
         values["awarded_on"] = values["order_date"]
     if values.get("full_name"):
         try:
-            name = _parsed_name(values["full_name"])
+            name = parsed_full_name(values["full_name"])
         except PersonNameError:
             return
         values["_name"] = name.full

@@ -58,11 +58,11 @@ from imo.core.imports.spec import (
 )
 from imo.core.names import (
     PATRONYMIC_PARTICLES,
-    PersonName,
     PersonNameError,
     full_name,
     mixed_script_words,
-    parse_full_name,
+    parsed_full_name,
+    validate_full_name,
 )
 from imo.core.text import fold
 from imo.orgs.models import OFFICE_EDITOR_ROLES, Organization, Role
@@ -116,17 +116,8 @@ def _check_alphabet(value: str) -> None:
         )
 
 
-@functools.lru_cache(maxsize=32_768)
-def _parsed_name(text: str) -> PersonName:
-    """parse_full_name, once per text: the cell's validator and the row's normalisation both need it."""
-    return parse_full_name(text)
-
-
 def _check_full_name(value: str) -> None:
-    try:
-        _parsed_name(value)
-    except PersonNameError as error:
-        raise ValidationError(str(error)) from None
+    validate_full_name(value)
     _check_alphabet(value)
 
 
@@ -729,7 +720,7 @@ def _normalise_names(values: dict[str, Any]) -> None:
         return
     values["_name_column"] = "full_name"
     try:
-        name = _parsed_name(values["full_name"])
+        name = parsed_full_name(values["full_name"])
     except PersonNameError:
         return
     values["last_name"], values["first_name"] = name.last_name, name.first_name

@@ -23,7 +23,6 @@ update it. Rows are written by `imo.training.graduates.bulk.course_records_impor
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +43,12 @@ from imo.core.imports.spec import (
     RowProblem,
     name_key,
 )
-from imo.core.names import PersonName, PersonNameError, full_name, parse_full_name
+from imo.core.names import (
+    PersonNameError,
+    full_name,
+    parsed_full_name,
+    validate_full_name,
+)
 from imo.core.text import fold
 from imo.orgs.models import OFFICE_EDITOR_ROLES, Organization, Role
 from imo.orgs.selectors import paths_q, scope_paths
@@ -91,18 +95,6 @@ _KIND_SPELLINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-@functools.lru_cache(maxsize=32_768)
-def _parsed_name(text: str) -> PersonName:
-    return parse_full_name(text)
-
-
-def _check_full_name(value: str) -> None:
-    try:
-        _parsed_name(value)
-    except PersonNameError as error:
-        raise ValidationError(str(error)) from None
-
-
 def _check_hours(value: int) -> None:
     if value <= 0 or value > 5000:
         raise ValidationError("Объём курса — целое число часов от 1 до 5000.")
@@ -126,7 +118,7 @@ COLUMNS: tuple[Column, ...] = (
             "Обучающийся",
             "Педагог",
         ),
-        validator=_check_full_name,
+        validator=validate_full_name,
         max_length=300,
         example="Иванова Мария Петровна",
         help="Фамилия, имя и отчество в одной ячейке. Нужны ФИО или СНИЛС (лучше оба).",
@@ -418,7 +410,7 @@ def _normalise(values: dict[str, Any]) -> None:
     values["_ready"] = True
     if values.get("full_name"):
         try:
-            name = _parsed_name(values["full_name"])
+            name = parsed_full_name(values["full_name"])
         except PersonNameError:
             pass
         else:
