@@ -173,3 +173,23 @@ def test_fixed_number_of_queries(client, district):
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
     assert "Новый" not in large.captured_queries[-1]["sql"]
+
+
+def test_navigation_item(district):
+    from imo.core.navigation import menu_for
+
+    def labels(user):
+        return [link.label for group in menu_for(user) for link in group.links]
+
+    assert "Олимпиады: аналитика" in labels(district.user("observer"))
+    assert "Олимпиады: аналитика" in labels(district.user("school_admin_a"))
+    assert "Олимпиады: аналитика" not in labels(district.user("teacher_a"))
+
+
+def test_scope_labels(district):
+    from imo.olympiads.analytics.selectors import analytics_scope
+
+    assert analytics_scope(user=district.user("head")).label == "Курчалоевский район"
+    school = analytics_scope(user=district.user("school_admin_a"))
+    assert school.label == "СОШ № 1 г. Курчалой" and school.school_only
+    assert school.district_paths == (district.municipality.path,)
