@@ -8,7 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from imo.olympiads.models import Enrolment, Student, StudentConsent
+from imo.olympiads.models import (
+    Enrolment,
+    OlympiadSubject,
+    Participation,
+    StageSubject,
+    Student,
+    StudentConsent,
+)
 from imo.olympiads.students.consent import consent_deadline, is_working_day, signed_late
 from imo.olympiads.students.selectors import publication_allowed_q, students_visible_to
 from imo.olympiads.students.services import (
@@ -20,7 +27,7 @@ from imo.olympiads.students.services import (
     student_update,
     students_carry_over,
 )
-from imo.olympiads.tests.students_fixtures import current_year, make_student, previous_year
+from imo.olympiads.tests.students_fixtures import current_year, make_school_stage, make_student, previous_year
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -147,17 +154,32 @@ def test_toggle_creates_then_flips(district):
         consent_toggle(student=student, field="signed_on", value=True)
 
 
-def test_publication_allowed_q_on_participation_lookup(district):
+def _stage_subject(district):
+    stage = make_school_stage(district.municipality, starts_on=dt.date(current_year().start_year, 9, 21))
+    return StageSubject.objects.create(
+        stage=stage, subject=OlympiadSubject.objects.order_by("pk").first(), min_grade=5, max_grade=11
+    )
+
+
+def test_publication_allowed_q_keeps_only_students_with_publication_consent(district):
     allowed = make_student(district.school_a)
     refused = make_student(district.school_a, last_name="Петров", first_name="Иван")
-    make_student(district.school_a, last_name="Сидоров", first_name="Олег")  # no consent
+    missing = make_student(district.school_a, last_name="Сидоров", first_name="Олег")  # no statement
     consent_toggle(student=allowed, field="publication_allowed", value=True)
     consent_toggle(student=refused, field="rules_accepted", value=True)
-    q = publication_allowed_q()
-    assert q.children == [("student__consent__publication_allowed", True)]
-    # the same condition without the «student__» prefix, on students
-    visible = Student.objects.filter(consent__publication_allowed=True)
-    assert list(visible) == [allowed]
+    stage_subject = _stage_subject(district)
+    for student in (allowed, refused, missing):
+        Participation.objects.create(stage_subject=stage_subject, student=student, grade=7)
+    shown = Participation.objects.filter(publication_allowed_q())
+    assert [p.student_id for p in shown] == [allowed.pk]
+
+
+def test_delete_refused_with_a_participation(district):
+    student = make_student(district.school_a)
+    Participation.objects.create(stage_subject=_stage_subject(district), student=student, grade=7)
+    with pytest.raises(ValidationError, match="зарегистрирован"):
+        student_delete(student=student)
+    assert Student.objects.filter(pk=student.pk).exists()
 
 
 # --- the deadline -----------------------------------------------------------------------------------
