@@ -1,5 +1,15 @@
-"""Registrations of olympiads/ranking (navigation, profile sections, documents…); run from ready()."""
+"""Registrations of olympiads/ranking (menu entry of the ranking tool); run from ready()."""
 
 
 def ready() -> None:
-    pass
+    from imo.core.navigation import Direction, NavItem, register
+
+    register(
+        NavItem(
+            Direction.ORGANISATIONAL,
+            "Рейтинг по протоколу олимпиады или конкурса",
+            "olympiads:ranking_tool",
+            "olympiads.view",
+            66,
+        )
+    )
