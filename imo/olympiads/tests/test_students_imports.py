@@ -116,3 +116,24 @@ def test_import_pages_by_role(client, district):
     assert client.get(reverse("olympiads:student_import")).status_code == 403
     client.force_login(district.user("observer"))
     assert client.get(reverse("olympiads:student_import")).status_code == 403
+
+
+def test_upload_then_commit_through_the_pages(client, district):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from imo.core.imports.models import ImportRun
+
+    current_year()
+    client.force_login(district.user("school_admin_a"))
+    content = files.xlsx([HEADER, ["Абдулаева Малика Руслановна", "", 6, "Б", ""]])
+    response = client.post(
+        reverse("olympiads:student_import"), {"file": SimpleUploadedFile("ученики.xlsx", content)}
+    )
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert client.get(reverse("olympiads:student_import_run", args=[run.pk])).status_code == 200
+    client.post(reverse("olympiads:student_import_commit", args=[run.pk]))
+    student = Student.objects.get()
+    assert (student.school, student.grade, student.class_letter) == (district.school_a, 6, "Б")
+    client.force_login(district.user("school_admin_b"))
+    assert client.get(reverse("olympiads:student_import_run", args=[run.pk])).status_code == 404
