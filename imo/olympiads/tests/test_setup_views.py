@@ -242,4 +242,41 @@ def test_selectors_scope(district, item):
         stage_subject_get_for(user=district.user("methodist"), pk=item.pk, permission="olympiads.manage")
         == item
     )
-    _ = services
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_season_page_reads_a_fixed_number_of_queries(client, district, item):
+    c = _client(client, district.user("methodist"))
+    url = reverse("olympiads:season_detail", args=[item.stage.season_id])
+    _queries(c, url)  # the first request of the session reads more (session, caches)
+    few = _queries(c, url)
+    services.stage_subjects_add_all(stage=item.stage)
+    member = make_educator(municipality=district.municipality, school=district.school_a)
+    for stage_subject in StageSubject.objects.all():
+        services.jury_set(stage_subject=stage_subject, members=[(member, True)])
+        services.grade_settings_save(
+            stage_subject=stage_subject, rows=[services.GradeRow(grade=9, max_score=Decimal(50))]
+        )
+    assert _queries(c, url) == few
+
+
+def test_committee_and_removing_a_subject(client, district, item):
+    c = _client(client, district.user("secretary"))
+    response = c.post(
+        reverse("olympiads:committee_add", args=[item.stage_id]),
+        {"full_name": "Иванов Иван Иванович", "role": "председатель оргкомитета"},
+    )
+    assert response.status_code == 302
+    assert "Иванов Иван Иванович" in c.get(response.url).content.decode()
+    empty = c.post(reverse("olympiads:committee_add", args=[item.stage_id]), {"role": "член"})
+    assert "Выберите педагога или впишите ФИО." in empty.content.decode()
+    c.post(reverse("olympiads:stage_subject_delete", args=[item.pk]))
+    assert not StageSubject.objects.filter(pk=item.pk).exists()
