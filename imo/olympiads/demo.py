@@ -145,10 +145,10 @@ def _score(rng: random.Random, maximum: int, *, municipal: bool) -> int:
 
 def _ranking_service() -> Callable[..., int] | None:
     try:
-        from imo.olympiads.ranking.services import rank_stage_subject
+        from imo.olympiads.ranking.services import rank_stage
     except ImportError:
         return None
-    return rank_stage_subject
+    return rank_stage
 
 
 def _placeholder_rank(
@@ -701,7 +701,7 @@ class _District:
             [item.row for item in all_items],
             ["codes_issued_at", "scoring_closed_at", "scoring_closed_by", "codes_matched_at"],
         )
-        self.rank([item for item in all_items if item.ranked])
+        self.rank(all_items)
         StageSubject.objects.bulk_update([item.row for item in all_items if item.published], ["published_at"])
         self.demo_teachers_prepared(all_items)
         self.diplomas(all_items, start)
@@ -1012,10 +1012,16 @@ class _District:
         """Statuses by the ranking part's service; without it, the placeholder (reported in the result)."""
         service = _ranking_service()
         if service is not None:
+            for stage in {item.row.stage_id: item.row.stage for item in items}.values():
+                service(stage=stage, by=None)
+            # ranked when the codes were matched (the service stamps now), nothing for the open subjects
             for item in items:
-                service(stage_subject=item.row, by=None)
+                matched = item.row.codes_matched_at
+                item.row.ranked_at = matched + dt.timedelta(hours=1) if item.ranked and matched else None
+            StageSubject.objects.bulk_update([item.row for item in items], ["ranked_at"])
             return
         self.placeholder = True
+        items = [item for item in items if item.ranked]
         changed: list[Participation] = []
         for item in items:
             groups: dict[int, list[tuple[Any, str, Decimal, Decimal]]] = defaultdict(list)

@@ -171,6 +171,12 @@ def _publication_and_diplomas(seeded):
     assert StageSubject.objects.filter(
         stage=municipal, held_on__gte=TODAY, codes_issued_at__isnull=True
     ).exists()
+    for subject in StageSubject.objects.all():
+        if subject.published_at is not None:
+            assert subject.codes_matched_at and subject.ranked_at
+            assert subject.codes_matched_at <= subject.ranked_at <= subject.published_at
+        if subject.ranked_at is None:
+            assert not subject.participations.exclude(status="").exists()
     for certificate in Certificate.objects.select_related("participation__stage_subject"):
         assert certificate.status == certificate.participation.status
         assert certificate.participation.stage_subject.published_at is not None
@@ -230,6 +236,6 @@ def test_district_data(seeded):
 
 
 def test_results_and_demo_users(seeded):
-    _statuses_follow_the_ranking(seeded)
     _publication_and_diplomas(seeded)
+    _statuses_follow_the_ranking(seeded)  # last: it ranks a subject again
     _demo_users_are_meaningful(seeded)
