@@ -80,3 +80,21 @@ def test_methodist_sets_up_the_school_stage(page: Page, live_server, district, l
     expect(page.get_by_text("председатель", exact=True)).to_be_visible()
     member = JuryMember.objects.get()
     assert (member.educator_id, member.is_chair) == (chair.pk, True)
+
+    # next year: the same settings in one step
+    next_year = academic_year_ensure(on=dt.date(2027, 10, 1))
+    page.get_by_role("link", name="2026/2027").click()
+    page.get_by_role("link", name="Скопировать настройки на следующий год").click()
+    page.get_by_label("Учебный год новой олимпиады").select_option(label=next_year.name)
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_text("Настройки скопированы")).to_be_visible()
+    assert (
+        JuryMember.objects.filter(
+            stage_subject__stage__season__academic_year=next_year, is_chair=True
+        ).count()
+        == 1
+    )
+
+    page.goto(live_server.url + "/olympiads/seasons/subjects/")
+    expect(page.get_by_role("heading", name="Предметы олимпиады")).to_be_visible()
+    assert_accessible(page)
