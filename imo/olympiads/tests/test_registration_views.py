@@ -189,3 +189,27 @@ def test_observer_reads_proposals_but_cannot_act(client, district, olympiad):
     assert not Participation.objects.filter(stage_subject=olympiad.municipal_math).exists()
     client.force_login(district.user("school_admin_a"))
     assert client.get(reverse("olympiads:proposals")).status_code == 403
+
+
+def _register_many(district, olympiad, count, start=0):
+    teacher = make_educator(municipality=district.municipality, school=district.school_a)
+    for n in range(start, start + count):
+        student = _student(district, olympiad, f"Ученик{n:02d}")
+        services.participation_register(
+            stage_subject=olympiad.school_math, student=student, grade=8, teachers=[teacher], by=None
+        )
+
+
+def test_pages_read_a_fixed_number_of_queries(client, district, olympiad, django_assert_max_num_queries):
+    _register_many(district, olympiad, 2)
+    client.force_login(district.user("school_admin_a"))
+    urls = [reverse("olympiads:participations"), _page(olympiad)]
+    counts = []
+    for url in urls:
+        with django_assert_max_num_queries(60) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    _register_many(district, olympiad, 6, start=10)
+    for url, before in zip(urls, counts, strict=True):
+        with django_assert_max_num_queries(before):
+            assert client.get(url).status_code == 200
