@@ -82,6 +82,10 @@ def _columns(setting: GradeSetting | None) -> list[Decimal]:
     return [Decimal(str(m)) for m in setting.task_max] if setting.task_max else [setting.max_score]
 
 
+def _total(work: Work) -> str:
+    return "" if work.absent or work.score is None else _score_text(work.score)
+
+
 def _editable(stage_subject: StageSubject) -> bool:
     return stage_subject.scoring_closed_at is None and stage_subject.codes_matched_at is None
 
@@ -109,6 +113,7 @@ def _row_context(
         "per_task": bool(setting and setting.task_max),
         "setting": setting,
         "editable": _editable(stage_subject),
+        "total": _total(work),
         **extra,
     }
 
@@ -156,11 +161,9 @@ def jury_work_save(request: AppRequest, pk: int, work_pk: int) -> HttpResponse:
     count = len(_columns(settings.get(work.grade)))
     typed = [request.POST.get(f"t{index}", "") for index in range(count)]
     errors: list[str] = []
-    invalid: set[int] = set()
     try:
         setting = services.grade_setting_for(work)
         _, cell_errors = services.clean_task_scores(setting, typed)
-        invalid = set(cell_errors)
         if not cell_errors:
             work = services.work_score(work=work, task_scores=typed, by=request.user)
         else:
@@ -170,7 +173,7 @@ def jury_work_save(request: AppRequest, pk: int, work_pk: int) -> HttpResponse:
     return render(
         request,
         "olympiads/scoring/_status.html",
-        {"work": work, "errors": errors, "invalid": sorted(invalid), "saved": not errors},
+        {"work": work, "errors": errors, "total": _total(work), "saved": not errors},
     )
 
 
