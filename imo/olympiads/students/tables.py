@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -28,6 +29,11 @@ CONSENT_STATES = [
 ]
 ACTIONS_TEMPLATE = "olympiads/students/_row_actions.html"
 TOGGLE_TEMPLATE = "olympiads/students/_consent_toggle.html"
+
+
+def _plain_context(request: HttpRequest) -> dict[str, Any]:
+    """What the row templates need from the request, without running the context processors per row."""
+    return {"csrf_token": get_token(request), "next": request.get_full_path()}
 
 
 def _consent(row: Any) -> Any:
@@ -156,8 +162,8 @@ class StudentTable(Table):
                 "edit_url": reverse("olympiads:student_edit", args=[row.pk]),
                 "consent_url": reverse("olympiads:student_consent", args=[row.pk]),
                 "delete_url": reverse("olympiads:student_delete", args=[row.pk]),
+                **_plain_context(self.request),
             },
-            request=self.request,
         )
 
 
@@ -275,7 +281,7 @@ class ConsentTable(Table):
         if not self.editable:
             return format_html("{}", "да" if value else "нет")
         return render_to_string(
-            TOGGLE_TEMPLATE, {"student": row, "field": field, "value": value}, request=self.request
+            TOGGLE_TEMPLATE, {"student": row, "field": field, "value": value, **_plain_context(self.request)}
         )
 
     def _rules(self, row: Any) -> SafeString:

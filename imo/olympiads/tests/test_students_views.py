@@ -235,3 +235,27 @@ def test_carry_over_page(client, district):
     url = reverse("olympiads:students_carry_over") + f"?year={year.start_year}"
     assert client.post(url, {"school": district.school_a.pk}).status_code == 302
     assert Student.objects.get(academic_year=year).grade == 5
+
+
+@pytest.mark.parametrize("name", ["olympiads:students", "olympiads:consents"])
+def test_queries_do_not_grow_with_rows(client, district, django_assert_num_queries, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    year = current_year()
+    make_student(district.school_a, year=year)
+    client.force_login(district.user("methodist"))
+    client.get(reverse(name))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse(name))
+    for index, last_name in enumerate(("Петров", "Сидоров", "Юсупов")):
+        student = make_student(district.school_a, year=year, last_name=last_name, first_name="Иван")
+        if index:
+            consent_save(
+                student=student, rules_accepted=True, publication_allowed=True, signed_on=year.starts_on
+            )
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse(name))
+    assert len(many.captured_queries) == len(few.captured_queries), "\n".join(
+        q["sql"][:200] for q in many.captured_queries
+    )
