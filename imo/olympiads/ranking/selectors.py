@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from imo.core.access import check
@@ -44,6 +44,25 @@ def stage_for(*, user: Any, pk: int, permission: str = VIEW) -> Stage:
         raise Http404("Этап не найден.")
     check(user, permission, stage)
     return stage
+
+
+def stage_subjects_for(*, user: Any) -> QuerySet[StageSubject]:
+    """Stage subjects of the user's seasons with how many are ranked (of the user's rows) and winners."""
+    rows = rows_q(user, "participations__")
+    return (
+        StageSubject.objects.filter(stage__season__in=seasons_visible_to(user=user))
+        .select_related("subject", "stage__season__academic_year", "stage__season__municipality")
+        .annotate(
+            ranked=Count("participations", filter=rows & Q(participations__rank__isnull=False)),
+            awarded=Count(
+                "participations",
+                filter=rows & Q(participations__status__in=["winner", "prize_winner"]),
+            ),
+        )
+        .order_by(
+            "-stage__season__academic_year__start_year", "stage__starts_on", "subject__order", "subject__name"
+        )
+    )
 
 
 def ranking_rows(*, user: Any, stage_subject: StageSubject) -> QuerySet[Participation]:

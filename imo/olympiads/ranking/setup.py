@@ -7,6 +7,15 @@ def ready() -> None:
     register(
         NavItem(
             Direction.ORGANISATIONAL,
+            "Олимпиады: рейтинги и апелляции",
+            "olympiads:ranking_index",
+            "olympiads.view",
+            64,
+        )
+    )
+    register(
+        NavItem(
+            Direction.ORGANISATIONAL,
             "Рейтинг по протоколу олимпиады или конкурса",
             "olympiads:ranking_tool",
             "olympiads.view",

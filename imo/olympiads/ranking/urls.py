@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, path
 from imo.olympiads.ranking import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.index, name="ranking_index"),
     path("subject/<int:pk>/", views.subject_ranking, name="ranking_subject"),
     path("subject/<int:pk>/recompute/", views.subject_recompute, name="ranking_recompute"),
     path("participation/<int:pk>/", views.participation_detail, name="ranking_participation"),

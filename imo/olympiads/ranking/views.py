@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from imo.core.access import AppRequest, requires
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
 from imo.core.paging import paginate
-from imo.olympiads.models import Appeal, AppealMember, Participation
+from imo.olympiads.models import Appeal, AppealMember, Participation, Stage
 from imo.olympiads.ranking import selectors, services
 from imo.olympiads.ranking.forms import AppealDecideForm, AppealFileForm, ToolForm
 from imo.olympiads.ranking.protocol import ProtocolError, ToolSettings, protocol_xlsx, rank_file
@@ -25,6 +25,50 @@ from imo.staff.models import Educator
 VIEW = selectors.VIEW
 MANAGE = selectors.MANAGE
 STATUSES = [(value, label) for value, label in Participation.Status.choices]
+
+INDEX_COLUMNS = (
+    ExportColumn("Учебный год", lambda s: s.stage.season.academic_year.name, 12),
+    ExportColumn("Этап", lambda s: s.stage.get_level_display(), 14),
+    ExportColumn("Предмет", lambda s: s.subject.name, 30),
+    ExportColumn("В рейтинге", lambda s: s.ranked, 12),
+    ExportColumn("Победителей и призёров", lambda s: s.awarded, 14),
+    ExportColumn(
+        "Рейтинг рассчитан", lambda s: s.ranked_at.strftime("%d.%m.%Y %H:%M") if s.ranked_at else "", 18
+    ),
+)
+
+
+@requires(VIEW)
+def index(request: AppRequest) -> HttpResponse:
+    """Stage subjects of the user's seasons with their rankings; filter by stage level and state."""
+    rows = selectors.stage_subjects_for(user=request.user)
+    level = request.GET.get("level", "")
+    if level in dict(Stage.Level.choices):
+        rows = rows.filter(stage__level=level)
+    else:
+        level = ""
+    state = request.GET.get("state", "")
+    if state == "ranked":
+        rows = rows.filter(ranked_at__isnull=False)
+    elif state == "unranked":
+        rows = rows.filter(ranked_at__isnull=True)
+    else:
+        state = ""
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(write_xlsx(INDEX_COLUMNS, rows), "Рейтинги олимпиады.xlsx")
+    query = "&".join(f"{key}={value}" for key, value in (("level", level), ("state", state)) if value)
+    return render(
+        request,
+        "olympiads/ranking/index.html",
+        {
+            "page": paginate(request, rows),
+            "level": level,
+            "levels": Stage.Level.choices,
+            "state": state,
+            "query": query,
+        },
+    )
+
 
 RANKING_COLUMNS = (
     ExportColumn("Класс", lambda p: p.grade, 8),

@@ -158,3 +158,16 @@ def test_tool_page_bad_file(client, district, tmp_path):
     assert page.status_code == 400
     assert "Строка 2, столбец C («Балл»)" in page.content.decode()
     assert not Participation.objects.exists()
+
+
+def test_index_lists_stage_subjects_with_counts(client, district, ranked):
+    client.force_login(district.user("observer"))
+    url = reverse("olympiads:ranking_index")
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert reverse("olympiads:ranking_subject", args=[ranked.math.pk]) in text
+    assert client.get(url, {"state": "unranked"}).content.decode().count("ranking/subject/") == 0
+    assert client.get(url, {"export": "xlsx"}).status_code == 200
+    client.force_login(district.user("teacher_a"))
+    assert client.get(url).status_code == 403
