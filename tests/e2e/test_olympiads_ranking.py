@@ -3,6 +3,8 @@ records an appeal that raises a score and sees the status change after the autom
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -13,11 +15,13 @@ from imo.orgs.tests.factories import District, make_district
 
 
 @pytest.fixture
-def district(transactional_db) -> District:
+def district(transactional_db: Any) -> District:
     return make_district()
 
 
-def test_methodist_ranking_and_appeal(page: Page, live_server, district, login, assert_accessible):
+def test_methodist_ranking_and_appeal(
+    page: Page, live_server: Any, district: District, login: Any, assert_accessible: Any
+) -> None:
     ranked = make_ranked(district)
     rank_stage_subject(stage_subject=ranked.math, by=None)
 
