@@ -52,7 +52,7 @@ def test_methodist_ranking_and_appeal(
     expect(page.get_by_text("Решение внесено, рейтинг по предмету пересчитан.")).to_be_visible()
     expect(page.locator("#score")).to_have_text("80")
     expect(page.locator("#status")).to_have_text("призёр")
-    expect(page.get_by_role("cell", name="60 → 80")).to_be_visible()
+    expect(page.get_by_role("cell", name="60 → 80 (+20)")).to_be_visible()
 
     page.get_by_role("link", name="Рейтинг: Математика").click()
     table = page.locator("#ranking-table")

@@ -139,11 +139,25 @@ def participation_detail(request: AppRequest, pk: int) -> HttpResponse:
         "olympiads/ranking/participation.html",
         {
             "participation": participation,
-            "appeals": participation.appeals.prefetch_related("members").select_related("decided_by"),
+            "appeals": _with_change(
+                participation.appeals.prefetch_related("members").select_related("decided_by")
+            ),
             "can_manage": can_manage,
             "form": form,
         },
     )
+
+
+def _with_change(appeals: Any) -> list[Appeal]:
+    """The appeals with `change`: by how much the decision moved the score (None while pending)."""
+    items = list(appeals)
+    for item in items:
+        item.change = (
+            item.score_after - item.score_before
+            if item.score_after is not None and item.score_before is not None
+            else None
+        )
+    return items
 
 
 def _commission(participation: Participation) -> Any:
@@ -180,7 +194,9 @@ def appeal_file(request: AppRequest, pk: int) -> HttpResponse:
         "olympiads/ranking/participation.html",
         {
             "participation": participation,
-            "appeals": participation.appeals.prefetch_related("members").select_related("decided_by"),
+            "appeals": _with_change(
+                participation.appeals.prefetch_related("members").select_related("decided_by")
+            ),
             "can_manage": True,
             "form": form,
         },
@@ -255,13 +271,7 @@ def stage_appeals(request: AppRequest, pk: int) -> HttpResponse:
         appeals = appeals.filter(decision=decision)
     else:
         decision = ""
-    items = list(appeals)
-    for item in items:
-        item.change = (  # type: ignore[attr-defined]
-            item.score_after - item.score_before
-            if item.score_after is not None and item.score_before is not None
-            else None
-        )
+    items = _with_change(appeals)
     if request.GET.get("export") == "xlsx":
         return xlsx_response(write_xlsx(APPEAL_COLUMNS, items), "Апелляции.xlsx")
     return render(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from imo.olympiads.ranking.engine import (
     PARTICIPANT,
     PRIZE_WINNER,
@@ -209,3 +212,38 @@ def test_number_format():
     assert number(D("78.50")) == "78,5"
     assert number(D("100")) == "100"
     assert number(D("1E+2")) == "100"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    scores=st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=40),
+    total=st.integers(min_value=0, max_value=100),
+    winners=st.integers(min_value=0, max_value=100),
+    min_share=st.integers(min_value=0, max_value=100),
+    rounding=st.sampled_from(["down", "nearest", "up"]),
+)
+def test_invariants(scores, total, winners, min_share, rounding):
+    winners = min(winners, total)
+    maximum = D(20)
+    items = entries(scores, max_score=maximum)
+    result = rank_entries(items, QuotaRule(D(total), D(winners), D(min_share), rounding))
+    by_score: dict[Decimal, set[str]] = {}
+    for entry in items:
+        outcome = result[entry.key]
+        assert entry.score is not None
+        by_score.setdefault(entry.score, set()).add(outcome.status)
+        if outcome.status == WINNER:
+            assert entry.score > maximum / 2
+        if outcome.status in (WINNER, PRIZE_WINNER):
+            assert entry.score * 100 >= maximum * min_share
+        # places: one more than the number of better scores
+        assert outcome.rank == 1 + sum(
+            1 for other in items if other.score is not None and other.score > entry.score
+        )
+    # equal scores, equal status
+    assert all(len(statuses_) == 1 for statuses_ in by_score.values())
+    # better scores never get a lower status
+    order = {PARTICIPANT: 0, PRIZE_WINNER: 1, WINNER: 2}
+    ranked = sorted(items, key=lambda e: e.score, reverse=True)  # type: ignore[arg-type, return-value]
+    levels = [order[result[e.key].status] for e in ranked]
+    assert levels == sorted(levels, reverse=True)
