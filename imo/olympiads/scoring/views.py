@@ -118,6 +118,31 @@ def _row_context(
     }
 
 
+def _grid_xlsx(stage_subject: StageSubject, settings: dict[int, GradeSetting]) -> HttpResponse:
+    """The jury's protocol of all grades: codes and scores only (Work fields)."""
+    works = list(selectors.works_for_jury(stage_subject=stage_subject, grade=None))
+    tasks = max((len(s.task_max or []) for s in settings.values()), default=0)
+
+    def task(index: int) -> Any:
+        def value(work: Work) -> str:
+            scores = list(work.task_scores or [])
+            raw = scores[index] if index < len(scores) else None
+            return "" if raw in (None, "") else _score_text(Decimal(str(raw)))
+
+        return value
+
+    columns = [
+        ExportColumn("Шифр", lambda w: w.code, 16),
+        ExportColumn("Класс", lambda w: w.grade, 8),
+        *(ExportColumn(f"Задание {i + 1}", task(i), 11) for i in range(tasks)),
+        ExportColumn("Итого", lambda w: "не явился" if w.absent else _score_text(w.score), 12),
+    ]
+    return xlsx_response(
+        write_xlsx(columns, works, sheet_name="Протокол жюри"),
+        f"Протокол жюри — {stage_subject.subject}.xlsx",
+    )
+
+
 @login_only
 def jury_grid(request: AppRequest, pk: int) -> HttpResponse:
     jury = selectors.stage_subject_for_jury(user=request.user, pk=pk)
@@ -128,6 +153,8 @@ def jury_grid(request: AppRequest, pk: int) -> HttpResponse:
     grade = _int(request.GET.get("grade"))
     if grade not in grades:
         grade = grades[0] if grades else None
+    if request.GET.get("export") == "xlsx":
+        return _grid_xlsx(stage_subject, settings)
     works = list(selectors.works_for_jury(stage_subject=stage_subject, grade=grade))
     setting = settings.get(grade) if grade is not None else None
     rows = [_row_context(stage_subject, work, settings) for work in works]

@@ -238,3 +238,20 @@ def test_menu_item_for_jury_members_only(scoring, district):
 def test_jury_user_helper_links_user(district):
     user = jury_user(district, "lonely", stage_subject=None)
     assert user.has_perm("olympiads.jury_pages") is False
+
+
+def test_grid_excel_has_codes_and_scores_only(client, scoring, district):
+    import io
+
+    from openpyxl import load_workbook
+
+    work = _works(scoring)[0]
+    services.work_score(work=work, task_scores=["1", "2,5", "3"], by=None)
+    client.force_login(scoring.member)
+    response = client.get(reverse("olympiads:jury_grid", args=[scoring.stage_subject.pk]), {"export": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert cells[:6] == ["Шифр", "Класс", "Задание 1", "Задание 2", "Задание 3", "Итого"]
+    assert work.code in cells and "6,5" in cells
+    _assert_no_personal_data(" ".join(cells), district)
