@@ -5,9 +5,9 @@ about 8,000 school-stage and 1,200 municipal participations with coded works, ta
 deliberate tie at a quota boundary, about twenty appeals, statuses from the ranking part, published results
 and diplomas.
 
-At region scale (the staff demo built other municipalities) each other municipality gets this year's school
-stage only — students, consents, participations and works, ranked in memory and published — about 150,000
-participations in all, for the publication bench.
+At region scale (the staff demo built other municipalities) each other municipality gets the latest finished
+school stage only (this year's from November, last year's before) — students, consents, participations and
+works, ranked in memory and published — about 150,000 participations in all, for the publication bench.
 
 Runs after the staff seed (it reads the educators once). Everything goes in with bulk_create — seeding is not
 registration, so no per-row validation or audit. The same rng state and `today` give the same data.
@@ -1325,7 +1325,7 @@ def _region(
     subjects: Sequence[OlympiadSubject],
     target: int,
 ) -> _RegionStage:
-    """This year's school stage of every other municipality: students (participants only) with consents,
+    """The school stage of `year` in every other municipality: students (participants only) with consents,
     participations and works, ranked in memory, published."""
     region = _RegionStage(rng, today, year, subjects)
     municipality_of = dict(
@@ -1472,10 +1472,13 @@ def seed(
         .order_by("pk")
     )
     if others:
+        # the latest school stage that is over and published (the publication bench reads one), whatever
+        # the day the demo is built: this year's from November, last year's before
+        region_year = this_year if today > dt.date(current, 11, 1) else last_year
         region = _region(
             rng=rng,
             today=today,
-            year=this_year,
+            year=region_year,
             municipalities=others,
             subjects=subjects,
             target=region_participations,

@@ -239,3 +239,52 @@ def test_results_and_demo_users(seeded):
     _publication_and_diplomas(seeded)
     _statuses_follow_the_ranking(seeded)  # last: it ranks a subject again
     _demo_users_are_meaningful(seeded)
+
+
+def test_region_school_stages(db):
+    """The region path on two small extra municipalities: participants only, ranked in memory, published."""
+    from imo.orgs.models import Organization
+    from imo.orgs.services import organization_create
+
+    rng = random.Random(3)
+    reference_demo.seed(today=TODAY)
+    orgs = orgs_demo.seed_organizations(rng=rng, scale="district")
+    for number in (1, 2):
+        other = organization_create(
+            data={
+                "parent": orgs.region,
+                "kind": Organization.Kind.MUNICIPALITY,
+                "name": f"Управление № {number}",
+                "short_name": f"Район № {number}",
+            }
+        )
+        for school in (1, 2):
+            organization_create(
+                data={
+                    "parent": other,
+                    "kind": Organization.Kind.SCHOOL,
+                    "name": f"СОШ № {school} ({number})",
+                    "short_name": f"СОШ № {school} ({number})",
+                }
+            )
+    result = demo.seed(
+        rng=rng,
+        today=TODAY,
+        district_participations=150,
+        municipal_participations=30,
+        region_participations=400,
+    )
+    assert 300 <= result.region_participations <= 500
+    region = Participation.objects.exclude(stage_subject__stage__season__municipality=orgs.municipality)
+    assert region.count() == result.region_participations
+    assert Season.objects.count() == 4
+    assert max(Counter(region.values_list("stage_subject_id", "student_id")).values()) == 1
+    assert not region.filter(student__consent__isnull=True).exists()
+    published = StageSubject.objects.filter(
+        stage__season__municipality__name__startswith="Управление № ", published_at__isnull=False
+    )
+    assert published.count() == 2 * 24
+    assert region.filter(status="prize_winner").exists()  # groups too small here for a 5 % winners quota
+    assert not region.filter(absent=False, score__isnull=True).exists()
+    assert not region.filter(score__isnull=False, status="").exists()
+    assert region.filter(stage_subject__online=False, work__isnull=True).count() == 0
