@@ -1043,19 +1043,17 @@ class _District:
         StageSubject.objects.bulk_update([item.row for item in items], ["ranked_at"])
 
     def demo_teachers_prepared(self, items: Sequence[_Subject]) -> None:
-        """Each demo teacher prepared a few of the winners and prize-winners of their school."""
-        pks = [
-            entry.row.pk for item in items if item.ranked for entry in item.entries if entry.row is not None
-        ]
-        awarded = (
-            dict(
-                Participation.objects.filter(pk__in=pks, status__in=("winner", "prize_winner")).values_list(
-                    "pk", "student__school_id"
-                )
-            )
-            if pks
-            else {}
-        )
+        """Each demo teacher prepared a few of the winners and prize-winners of their school, in the
+        subjects they teach when there are such."""
+        schools = {school for _, school, _ in self.staff.demo.values() if school is not None}
+        awarded: dict[int, tuple[int, int]] = {
+            pk: (school, subject)
+            for pk, school, subject in Participation.objects.filter(
+                stage_subject__in=[item.row for item in items if item.ranked],
+                student__school_id__in=schools,
+                status__in=("winner", "prize_winner"),
+            ).values_list("pk", "student__school_id", "stage_subject__subject_id")
+        }
         through = Participation.teachers.through
         existing = set(
             through.objects.filter(participation_id__in=list(awarded)).values_list(
@@ -1063,8 +1061,10 @@ class _District:
             )
         )
         rows = []
-        for pk, school, _ in self.staff.demo.values():
-            mine = sorted(p for p, s in awarded.items() if s == school)
+        for pk, school, taught in self.staff.demo.values():
+            mine = sorted(p for p, (s, _) in awarded.items() if s == school)
+            theirs = [p for p in mine if set(self.teach[awarded[p][1]]) & set(taught)]
+            mine = theirs if len(theirs) >= 2 else mine
             for participation in self.rng.sample(mine, min(len(mine), 4)):
                 if (participation, pk) not in existing:
                     rows.append(through(participation_id=participation, educator_id=pk))
