@@ -1118,7 +1118,7 @@ def _student(
     last, first, patronymic = name
     name_key = fold(f"{last} {first} {patronymic}")
     return Student(
-        academic_year=year,
+        academic_year_id=year.pk,
         school_id=school,
         last_name=last,
         first_name=first,
@@ -1126,7 +1126,7 @@ def _student(
         birth_date=birth,
         grade=grade,
         class_letter=letter,
-        previous=previous,
+        previous_id=previous.pk if previous else None,
         name_key=name_key,
         person_key=f"{name_key}|{birth.isoformat() if birth else ''}",
     )
@@ -1239,7 +1239,7 @@ class _RegionStage:
         Student.objects.bulk_create(self.students, batch_size=BATCH)
         consents = [
             StudentConsent(
-                student=student,
+                student_id=student.pk,
                 rules_accepted=True,
                 publication_allowed=rng.random() < PUBLICATION,
                 signed_on=dt.date(start, 9, 1),
@@ -1261,6 +1261,8 @@ class _RegionStage:
                 entries[id(row)].append((student, grade))
         works: list[Work] = []
         participations: list[Participation] = []
+        worked: list[tuple[Participation, Work]] = []
+        # ids rather than objects in the constructors: half a million rows, the descriptors cost seconds
         for key, group in entries.items():
             row = by_id[key]
             info = _info(row.subject)
@@ -1275,27 +1277,25 @@ class _RegionStage:
                 work = None
                 if held and not row.online:
                     work = Work(
-                        stage_subject=row,
+                        stage_subject_id=row.pk,
                         code=f"{info['code']}-{grade}-{next(numbers):05d}",
                         grade=grade,
                         task_scores=_split(rng, score, tasks) if score is not None and tasks else [],
                         score=None if score is None else Decimal(score),
                     )
                     works.append(work)
-                participations.append(
-                    Participation(
-                        stage_subject=row,
-                        student=student,
-                        grade=grade,
-                        source=Participation.Source.IMPORTED
-                        if row.online
-                        else Participation.Source.REGISTERED,
-                        absent=absent,
-                        work=work,
-                        score=None if score is None else Decimal(score),
-                        public_code=f"Ш{code:06d}" if held else "",
-                    )
+                participation = Participation(
+                    stage_subject_id=row.pk,
+                    student_id=student.pk,
+                    grade=grade,
+                    source=Participation.Source.IMPORTED if row.online else Participation.Source.REGISTERED,
+                    absent=absent,
+                    score=None if score is None else Decimal(score),
+                    public_code=f"Ш{code:06d}" if held else "",
                 )
+                participations.append(participation)
+                if work is not None:
+                    worked.append((participation, work))
                 if score is not None:
                     ranked[grade].append(
                         (len(participations) - 1, student.name_key, Decimal(score), Decimal(maximum))
@@ -1309,9 +1309,8 @@ class _RegionStage:
                         reason,
                     )
         Work.objects.bulk_create(works, batch_size=BATCH)
-        for participation in participations:
-            if participation.work is not None:
-                participation.work_id = participation.work.pk
+        for participation, work in worked:
+            participation.work_id = work.pk
         Participation.objects.bulk_create(participations, batch_size=BATCH)
         self.works, self.participations = len(works), len(participations)
 
