@@ -731,12 +731,14 @@ class _District:
         demo = self.staff.demo
         current = stage.season.academic_year.start_year == academic_year_start(self.today)
         chaired = False
+        demo_pks = {pk for pk, _, _ in demo.values()}
         for item in school_items + municipal_items:
             teach = self.teach[item.subject.pk]
             pool = sorted({pk for sid in teach for pk in self.staff.by_subject.get(sid, [])})
             if len(pool) < 8:
                 pool += rng.sample(self.staff.anyone, min(8, len(self.staff.anyone)))
-            pool = list(dict.fromkeys(pool))
+            # the demo teachers sit only where they are put below (teacher1 chairs exactly one jury)
+            pool = [pk for pk in dict.fromkeys(pool) if pk not in demo_pks]
             chosen = rng.sample(pool, min(len(pool), rng.randint(3, 5)))
             chair: int | None = chosen[0] if chosen else None
             if current:
@@ -836,7 +838,7 @@ class _District:
             for entry in item.entries
             if entry.score is not None and entry.grade >= MUNICIPAL_MIN_GRADE
         ]
-        share = min(1.0, target * 0.92 / max(1, len(scored)))
+        share = min(1.0, target * 0.82 / max(1, len(scored)))  # the rest: last year's awardees, ties
         result: dict[tuple[int, int], int] = {}
         for item in items:
             if not item.done:
