@@ -323,3 +323,105 @@ def my_training(*, user: Any, educator: Any, on: dt.date | None = None) -> MyTra
         plan_overdue=development["own_overdue"],
         profile_url=reverse("staff:detail", args=[educator.pk]),
     )
+
+
+# --- olympiads (issue #7) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageLine:
+    """One stage of the current season on a home page: its subjects, how far they are, participations."""
+
+    label: str
+    subjects: int
+    scored: int
+    published: int
+    participations: int
+    url: str
+
+
+@dataclass(frozen=True)
+class OlympiadsHome:
+    title: str
+    url: str
+    stages: list[StageLine]
+    consents_missing: int | None  # a school admin's students of the year without a parent's statement
+    links: list[tuple[str, str]]
+
+
+def olympiads_home(*, user: Any) -> OlympiadsHome | None:
+    """The latest season the user sees, stage by stage; for a school admin their school's participations
+    and the students still without a parent's statement. A fixed number of queries."""
+    from django.db.models import Count, Q
+
+    from imo.olympiads.models import Participation, Stage, StageSubject, Student
+    from imo.olympiads.setup.selectors import seasons_visible_to
+    from imo.orgs.models import Role
+    from imo.orgs.selectors import has_role, paths_q, scope_paths
+
+    if not user.has_perm("olympiads.view"):
+        return None
+    season = seasons_visible_to(user=user).order_by("-academic_year__start_year", "pk").first()
+    if season is None:
+        return None
+    school_admin_only = has_role(user, {Role.SCHOOL_ADMIN}) and not user.has_perm("olympiads.manage")
+    own = scope_paths(user, {Role.SCHOOL_ADMIN})
+    schools = paths_q(own, "student__school__") if school_admin_only else Q()
+    counts = {
+        row["stage_subject__stage_id"]: row["n"]
+        for row in Participation.objects.filter(schools, stage_subject__stage__season=season, confirmed=True)
+        .values("stage_subject__stage_id")
+        .annotate(n=Count("pk"))
+    }
+    progress = {
+        row["stage_id"]: row
+        for row in StageSubject.objects.filter(stage__season=season)
+        .values("stage_id")
+        .annotate(
+            total=Count("pk"),
+            scored=Count("pk", filter=Q(scoring_closed_at__isnull=False) | Q(ranked_at__isnull=False)),
+            published=Count("pk", filter=Q(published_at__isnull=False)),
+        )
+    }
+    season_url = reverse("olympiads:season_detail", args=[season.pk])
+    stages = []
+    for stage in Stage.objects.filter(season=season).order_by("starts_on", "pk"):
+        row = progress.get(stage.pk, {})
+        stages.append(
+            StageLine(
+                label=f"{stage.get_level_display().capitalize()} этап, "
+                f"{stage.starts_on:%d.%m}–{stage.ends_on:%d.%m.%Y}",
+                subjects=row.get("total", 0),
+                scored=row.get("scored", 0),
+                published=row.get("published", 0),
+                participations=counts.get(stage.pk, 0),
+                url=season_url,
+            )
+        )
+    consents_missing = None
+    links = [("Этапы и предметы", season_url), ("Участники", reverse("olympiads:participations"))]
+    if school_admin_only:
+        consents_missing = Student.objects.filter(
+            paths_q(own, "school__"),
+            academic_year=season.academic_year,
+            consent__isnull=True,
+        ).count()
+        links = [
+            ("Обучающиеся", reverse("olympiads:students")),
+            ("Заявления родителей", reverse("olympiads:consents")),
+            ("Регистрация участников", reverse("olympiads:registration")),
+            ("Участники", reverse("olympiads:participations")),
+        ]
+    else:
+        links.append(("Результаты и рейтинг", reverse("olympiads:ranking_index")))
+        links.append(("Аналитика", reverse("olympiads:analytics")))
+    return OlympiadsHome(str(season), season_url, stages, consents_missing, links)
+
+
+def jury_home(*, user: Any) -> list[Any]:
+    """A teacher's jury duties: the stage subjects where their educator record sits on the jury."""
+    from imo.olympiads.scoring.selectors import jury_subjects_for
+
+    if not user.has_perm("olympiads.jury_pages"):
+        return []
+    return [row for row in jury_subjects_for(user=user) if row.is_member]

@@ -14,9 +14,11 @@ from imo.portal.forms import OfficeContactsForm
 from imo.portal.models import OfficeContacts
 from imo.portal.selectors import (
     attestation_home,
+    jury_home,
     my_attestation,
     my_training,
     office_cards,
+    olympiads_home,
     own_organizations,
     public_offices,
     training_home,
@@ -37,6 +39,7 @@ def home(request: AppRequest) -> HttpResponse:
         context["cards"] = office_cards(user=user)
         context["attestation"] = attestation_home(user=user)
         context["training"] = training_home(user=user)
+        context["olympiads"] = olympiads_home(user=user)
         context["is_observer"] = not (user.is_superuser or roles & (OFFICE_ROLES - {Role.OBSERVER}))
         return render(request, "portal/home_office.html", context)
     if Role.SCHOOL_ADMIN in roles:
@@ -46,12 +49,14 @@ def home(request: AppRequest) -> HttpResponse:
         context["early_career"], context["without_mentor"] = early_career_counts(user)
         context["attestation"] = attestation_home(user=user)
         context["training"] = training_home(user=user)
+        context["olympiads"] = olympiads_home(user=user)
         return render(request, "portal/home_school.html", context)
     if Role.TEACHER in roles:
         context["schools"] = own_organizations(user=user, roles={Role.TEACHER})
         context["educator"] = educator = educator_of_user(user)
         context["my_attestation"] = my_attestation(user=user, educator=educator)
         context["my_training"] = my_training(user=user, educator=educator)
+        context["jury"] = jury_home(user=user)
         return render(request, "portal/home_teacher.html", context)
     return render(request, "portal/home_no_role.html", context)
 

@@ -20,6 +20,7 @@ from imo.attestation.applications import demo as applications_demo
 from imo.attestation.reminders.services import run_reminders
 from imo.attestation.schedule import demo as schedule_demo
 from imo.mentorship import demo as mentorship_demo
+from imo.olympiads import demo as olympiads_demo
 from imo.orgs import demo as orgs_demo
 from imo.orgs.models import Organization
 from imo.portal import demo as portal_demo
@@ -78,6 +79,7 @@ class Command(BaseCommand):
         schedule_demo.seed(rng=rng, today=today)
         mentorship_demo.seed(rng=rng, today=today)
         training_demo.seed(rng=rng, today=today)
+        olympiads_demo.seed(rng=rng, today=today)
         portal_demo.seed(municipality=orgs.municipality)
         # The daily reminders' first run, so the mail log has the letters the worker would send today.
         run_reminders(today=today)
