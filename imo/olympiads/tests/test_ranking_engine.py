@@ -244,6 +244,6 @@ def test_invariants(scores, total, winners, min_share, rounding):
     assert all(len(statuses_) == 1 for statuses_ in by_score.values())
     # better scores never get a lower status
     order = {PARTICIPANT: 0, PRIZE_WINNER: 1, WINNER: 2}
-    ranked = sorted(items, key=lambda e: e.score, reverse=True)  # type: ignore[arg-type, return-value]
+    ranked = sorted(items, key=lambda e: e.score if e.score is not None else Decimal(-1), reverse=True)
     levels = [order[result[e.key].status] for e in ranked]
     assert levels == sorted(levels, reverse=True)

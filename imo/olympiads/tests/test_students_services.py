@@ -157,7 +157,7 @@ def test_toggle_creates_then_flips(district):
 def _stage_subject(district):
     stage = make_school_stage(district.municipality, starts_on=dt.date(current_year().start_year, 9, 21))
     return StageSubject.objects.create(
-        stage=stage, subject=OlympiadSubject.objects.order_by("pk").first(), min_grade=5, max_grade=11
+        stage=stage, subject=OlympiadSubject.objects.order_by("pk")[0], min_grade=5, max_grade=11
     )
 
 
