@@ -74,3 +74,20 @@ def test_built_in_templates_render_their_samples(code):
         **common_context(kind=kind, number="1", on=dt.date(2026, 12, 1), by=None),
     }
     assert _text(render_docx_with(kind, None, context))
+
+
+def test_each_diploma_carries_its_verification_address_as_a_qr_code(district):
+    """The QR code encodes the public check page's address of that diploma (a different token, a
+    different code) and is drawn from a data: URI, so WeasyPrint fetches nothing."""
+    import base64
+    from urllib.parse import unquote
+
+    from imo.olympiads.publication import documents
+
+    first = documents._qr_data_uri("https://imo.example/olympiads/results/check/AAA/")
+    second = documents._qr_data_uri("https://imo.example/olympiads/results/check/BBB/")
+    assert first.startswith("data:image/svg+xml")
+    assert first != second
+    svg = first.split(",", 1)[1]
+    text = unquote(svg) if "base64" not in first.split(",", 1)[0] else base64.b64decode(svg).decode()
+    assert "<svg" in text and "<path" in text
