@@ -4,9 +4,9 @@ office matches the codes, ranks, issues the diplomas and publishes; an anonymous
 results (a name only with the parents' consent) and checks a diploma.
 
 Six students of grade 7 at school A: five perform grade 7, one performs grade 8. History at the school stage,
-default quotas 45 % / 5 % / 50 %, rounding down: in grade 7, 45 % of 5 = 2,25 → 2 awards and 5 % of 5 =
-0,25 → 0 winners, so the two best of grade 7 (25 and 20 of 30) are prize-winners; grade 8 has one participant
-(45 % of 1 → 0 awards)."""
+quotas 45 % / 20 % (the subject's own winners' share, overriding the stage's 5 %) / 50 %, rounding down: in
+grade 7, 45 % of 5 = 2,25 → 2 awards and 20 % of 5 = 1 winner, so the best of grade 7 (25 of 30, more than
+half) is the winner and the next (20) a prize-winner; grade 8 has one participant (45 % of 1 → 0 awards)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.e2e
 
 # surname, first name, patronymic, grade performed, task scores (of 10 each)
 STUDENTS = (
-    ("Алиева", "Зарема", "Ахмедовна", 7, ("9", "8", "8")),  # 25: prize-winner, publication allowed
+    ("Алиева", "Зарема", "Ахмедовна", 7, ("9", "8", "8")),  # 25: the winner, publication allowed
     ("Бараев", "Ислам", "Русланович", 7, ("7", "7", "6")),  # 20: prize-winner, publication refused
     ("Висаитов", "Адам", "Магомедович", 7, ("6", "5", "5")),  # 16: outside the quota
     ("Гаева", "Луиза", "", 7, ("4", "3", "3")),  # 10: below 50 % of the maximum
@@ -67,6 +67,7 @@ def make_history(district: District) -> tuple[StageSubject, dict[str, Any]]:
         max_grade=8,
         held_on=dt.date(2026, 10, 8),
         online=False,
+        winners_share=Decimal(20),
         by=methodist,
     )
     tasks = [Decimal(10), Decimal(10), Decimal(10)]
@@ -183,7 +184,7 @@ def test_registration_to_public_results(
     page.get_by_role("button", name="Пересчитать").click()
     table = page.locator("#ranking-table")
     expected = {
-        "Алиева Зарема": "призёр",
+        "Алиева Зарема": "победитель",
         "Бараев Ислам": "призёр",
         "Висаитов Адам": "участник",
         "Гаева Луиза": "участник",
@@ -198,8 +199,9 @@ def test_registration_to_public_results(
             "student__last_name", flat=True
         )
     )
-    assert awarded == {"Алиева", "Бараев"}
-    assert not Participation.objects.filter(stage_subject=stage_subject, status="winner").exists()
+    assert awarded == {"Бараев"}
+    winners = Participation.objects.filter(stage_subject=stage_subject, status="winner")
+    assert list(winners.values_list("student__last_name", flat=True)) == ["Алиева"]
 
     # 5. the diplomas (one PDF) and the publication
     page.goto(base + f"/olympiads/results/office/{pk}/")
@@ -217,7 +219,7 @@ def test_registration_to_public_results(
     page.context.clear_cookies()
     page.goto(base + f"/olympiads/results/{pk}/")
     table = page.locator("#public-results")
-    expect(table.get_by_role("row").filter(has_text="Алиева З. А.")).to_contain_text("призёр")
+    expect(table.get_by_role("row").filter(has_text="Алиева З. А.")).to_contain_text("победитель")
     hidden = Participation.objects.get(stage_subject=stage_subject, student=created["Бараев"])
     expect(table.get_by_role("row").filter(has_text=hidden.public_code)).to_contain_text("призёр")
     expect(table).not_to_contain_text("Бараев")
@@ -227,6 +229,6 @@ def test_registration_to_public_results(
     certificate = Certificate.objects.get(participation__student=created["Алиева"])
     page.goto(base + reverse("olympiads:certificate_check", args=[certificate.token]))
     expect(page.locator("#certificate-result")).to_contain_text(
-        f"Диплом № {certificate.number} действителен: Алиева З. А., призёр, История"
+        f"Диплом № {certificate.number} действителен: Алиева З. А., победитель, История"
     )
     assert_accessible(page)
