@@ -416,9 +416,13 @@ def _plant_boundary_tie(rng: random.Random, item: _Subject) -> tuple[int, int] |
         return None
     group.sort(key=lambda entry: -(entry.score or 0))
     floor = math.ceil(item.maximum * 0.55)
-    for position in range(quota + 1):
-        group[position].score = min(item.maximum, max(group[position].score or 0, floor + (quota - position)))
-    group[quota].score = group[quota - 1].score
+    tie = max(group[quota - 1].score or 0, floor)
+    # Those above the boundary keep their scores where they already beat the tie; else a gentle ladder from
+    # the tie up to the maximum (only the first place may reach it — a real protocol has few full marks).
+    for position in range(quota - 1):
+        ladder = tie + math.ceil((quota - 1 - position) * (item.maximum - tie) / quota)
+        group[position].score = min(item.maximum, max(group[position].score or 0, ladder))
+    group[quota - 1].score = group[quota].score = tie
     for position in range(quota + 2, len(group)):  # nobody below the tie scores as much
         group[position].score = min(group[position].score or 0, (group[quota].score or 1) - 1)
     for entry in group:
