@@ -438,8 +438,13 @@ class Participation(TimeStampedModel):
         PRIZE_WINNER = "prize_winner", "призёр"
         WINNER = "winner", "победитель"
 
+    # No index of its own: the unique (stage_subject, student) and the ranking index both start with it.
     stage_subject = models.ForeignKey(
-        StageSubject, models.CASCADE, related_name="participations", verbose_name="предмет этапа"
+        StageSubject,
+        models.CASCADE,
+        related_name="participations",
+        verbose_name="предмет этапа",
+        db_index=False,
     )
     student = models.ForeignKey(
         Student, models.PROTECT, related_name="participations", verbose_name="обучающийся"
@@ -472,10 +477,10 @@ class Participation(TimeStampedModel):
         verbose_name = "участие в олимпиаде"
         verbose_name_plural = "участие в олимпиаде"
         ordering = ["stage_subject", "grade", "rank", "pk"]
-        indexes = [
-            models.Index(fields=["stage_subject", "grade", "rank"], name="olympiads_part_ranking"),
-            models.Index(fields=["student"], name="olympiads_part_student"),
-        ]
+        # Ranking a stage rewrites rank, status and the reason of every row: no index holds them (each index
+        # on a row costs its update; the ranking page sorts a subject's few thousand rows itself), and the
+        # student's ForeignKey index is the only one on student.
+        indexes = [models.Index(fields=["stage_subject", "grade"], name="olympiads_part_grade")]
         constraints = [
             models.UniqueConstraint(
                 fields=["stage_subject", "student"],
