@@ -28,6 +28,8 @@ from importlib.resources import files
 from typing import Any, Protocol
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 from playwright.sync_api import Page
 
 # Playwright's sync API runs an event loop in the test's thread; Django refuses ORM calls from a
@@ -64,6 +66,20 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     """A Russian-speaking browser: Accept-Language and `navigator.language` are ru-RU."""
     return {**browser_context_args, "locale": "ru-RU"}
+
+
+# --- one request at a time -------------------------------------------------------------------------
+
+
+# The live server shares the test's in-memory SQLite connection with its request threads; two requests at
+# once (a page whose charts and tables load by htmx side by side) then run queries on one connection from two
+# threads, which can stall both for good. A single-threaded server answers them one after the other (and
+# closes each connection, so the browser's keep-alive cannot hold it).
+def _single_threaded_server(self: LiveServerThread, connections_override: Any = None) -> WSGIServer:
+    return WSGIServer((self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False)
+
+
+setattr(LiveServerThread, "_create_server", _single_threaded_server)  # noqa: B010  (not in the stubs)
 
 
 # --- lists the data migrations fill ---------------------------------------------------------------
