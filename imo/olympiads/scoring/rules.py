@@ -28,7 +28,13 @@ def is_jury_anywhere(user: Any) -> bool:
     """The user's educator sits on the jury of at least one stage subject."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return _jury_rows(user).exists()
+    # Asked by the menu on every page (and by every row a page renders with the request): once per user
+    # object, i.e. once per request, as the memberships are.
+    cached: bool | None = getattr(user, "_olympiads_jury_anywhere", None)
+    if cached is None:
+        cached = _jury_rows(user).exists()
+        user._olympiads_jury_anywhere = cached
+    return cached
 
 
 @rules.predicate
@@ -48,7 +54,8 @@ def is_jury_chair(user: Any, stage_subject: StageSubject | None) -> bool:
 #: The «Жюри: проверка работ» menu item and the «Мои предметы» page.
 rules.add_perm("olympiads.jury_pages", is_jury_anywhere)
 #: The list of stage subjects to score: jury members, and office editors (all subjects in their scope).
-rules.add_perm("olympiads.scoring_home", is_superuser | is_jury_anywhere | is_office_editor)
+# The office first: its editors need no query to see the menu item.
+rules.add_perm("olympiads.scoring_home", is_superuser | is_office_editor | is_jury_anywhere)
 #: Typing scores of a stage subject's works (object: StageSubject).
 rules.add_perm("olympiads.score_works", is_superuser | is_jury_member | is_office_editor)
 #: Closing the jury's protocol (object: StageSubject): the chair only.

@@ -14,7 +14,7 @@ def ready() -> None:
             Direction.ORGANISATIONAL,
             "Жюри: проверка работ",
             "olympiads:jury_home",
-            "olympiads.jury_pages",
+            "olympiads.scoring_home",
             62,
         )
     )
