@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "imo.mentorship",
     "imo.training",
     "imo.olympiads",
+    "imo.library",
     "imo.audit",
     "imo.portal",
 ]

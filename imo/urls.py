@@ -11,6 +11,7 @@ urlpatterns = [
     path("mentorship/", include("imo.mentorship.urls")),
     path("training/", include("imo.training.urls")),
     path("olympiads/", include("imo.olympiads.urls")),
+    path("", include("imo.library.urls")),
     path("audit/", include("imo.audit.urls")),
     path("jobs/", include("imo.core.jobs.urls")),
     path("imports/", include("imo.core.imports.urls")),

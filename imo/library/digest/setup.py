@@ -1,0 +1,5 @@
+"""Registrations of library/digest; run from ready()."""
+
+
+def ready() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Registrations of library/documents; run from ready()."""
+
+
+def ready() -> None:
+    pass

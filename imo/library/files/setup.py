@@ -1,0 +1,5 @@
+"""Registrations of library/files; run from ready()."""
+
+
+def ready() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Registrations of library/news; run from ready()."""
+
+
+def ready() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Registrations of library/search; run from ready()."""
+
+
+def ready() -> None:
+    pass
