@@ -236,4 +236,21 @@ THROUGHPUT: list[Throughput] = [
         higher_is_better=False,
         target={"postgresql": 3.0, "sqlite": 3.0},
     ),
+    # The bank's document search (issue #8) at region scale (20,000 documents with text): the median of
+    # `/library/?q=<two words>` as the head, against a naive icontains search of the same scope
+    # (baseline) and the bare full-text SQL (extra "limit_ms") in the same run (bench/library_search.py).
+    Throughput(
+        name="library.search",
+        function="bench.library_search.search",
+        unit="ms",
+        higher_is_better=False,
+        target={"postgresql": 100, "sqlite": 200},
+    ),
+    # Text extraction and indexing of 1,000 uploaded library files (issue #8; DOCX and PDF with Russian
+    # text) by the background job's function (bench/library_files.py); no target, reported in files/s.
+    Throughput(
+        name="library.index_files_per_s",
+        function="bench.library_files.index_files",
+        unit="files/s",
+    ),
 ]

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from imo.core.access import AppRequest, requires
+from imo.library.news.selectors import news_for_home
 from imo.mentorship.selectors import early_career_counts
 from imo.orgs.models import OFFICE_ROLES, Role
 from imo.orgs.selectors import organizations_visible_to, roles_of
@@ -31,10 +32,14 @@ from imo.staff.selectors import educator_of_user, educators_working_count
 def home(request: AppRequest) -> HttpResponse:
     # Public page for visitors; every signed-in user sees the home page of their widest role.
     if not request.user.is_authenticated:
-        return render(request, "portal/public_home.html", {"offices": public_offices()})
+        return render(
+            request,
+            "portal/public_home.html",
+            {"offices": public_offices(), "news": news_for_home(request.user, limit=6)},
+        )
     user = request.user
     roles = roles_of(user)
-    context: dict[str, object] = {"roles": roles}
+    context: dict[str, object] = {"roles": roles, "news": news_for_home(user)}
     if user.is_superuser or roles & OFFICE_ROLES:
         context["cards"] = office_cards(user=user)
         context["attestation"] = attestation_home(user=user)

@@ -90,6 +90,7 @@ setattr(LiveServerThread, "_create_server", _single_threaded_server)  # noqa: B0
 SEEDED_BY_MIGRATIONS = (
     ("imo.training.migrations.0002_topics", "add_topics"),
     ("imo.olympiads.migrations.0002_subjects", "add_subjects"),
+    ("imo.library.migrations.0003_kinds", "add_kinds"),
 )
 
 

@@ -1,14 +1,39 @@
-"""INTERFACE STUB — helper H1 (search) replaces this file. See /tmp/brief/library.md."""
+"""Full-text search of documents: ranked hits with highlighted snippets, the same on both databases.
+
+The caller scopes and filters the documents (`documents_visible_to(user)` plus kind, subject, …); this
+module matches every query word (AND) by its stem in the index written by `imo.library.search.index`
+and orders the matches:
+
+1. every word in the title; 2. every word in the title or the annotation/tags/authors/issuer/number;
+3. some word there, the rest only in the text; 4. the text only — then the database's relevance
+(PostgreSQL ts_rank_cd, SQLite FTS5 bm25, both weighting title > meta > text), then the newest.
+
+The tiers come first so that the top results agree across databases, whose relevance formulas differ.
+A page costs four queries whatever the query: count, ids of the page, the documents, their texts.
+Snippets are computed here in Python from the same stems, so they are identical on both databases.
+"""
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import QuerySet
-from django.utils.safestring import SafeString
+from django.db.models.functions import Substr
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
-from imo.library.models import Document
+from imo.library.models import Document, DocumentFile
+from imo.library.search import stemming
+from imo.library.search.index import BODY_CHARS
+
+MAX_CHARS = 200
+MAX_WORDS = 12
+SNIPPET_CHARS = 240
 
 
 @dataclass
@@ -25,13 +50,271 @@ class SearchPage:
     page: int = 1
     pages: int = 1
     message: str = ""  # Russian; set when the query was refused or shortened
+    # The words searched for as the visitor typed them (folded, stop words dropped, no repeats).
     terms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Query:
+    terms: list[str]
+    stems: list[str]
+    message: str
+
+
+def _parse(text: str) -> _Query:
+    """The words to search for, or none with a message saying why."""
+    text = (text or "").strip()
+    notes: list[str] = []
+    if len(text) > MAX_CHARS:
+        cut = text[:MAX_CHARS]
+        # Cut between words when there is a space in the tail, not inside one.
+        if not text[MAX_CHARS].isspace() and " " in cut[MAX_CHARS // 2 :]:
+            cut = cut[: cut.rindex(" ")]
+        text = cut
+        notes.append(f"Запрос слишком длинный: искали по первым {MAX_CHARS} символам.")
+    words = stemming.words(text)
+    if len(words) > MAX_WORDS:
+        words = words[:MAX_WORDS]
+        notes.append(f"В запросе больше {MAX_WORDS} слов: искали по первым {MAX_WORDS}.")
+    if not words:
+        return _Query([], [], "В запросе нет слов: введите одно или несколько слов для поиска.")
+    terms = list(dict.fromkeys(w for w in words if w not in stemming.STOP_WORDS))
+    if not terms:
+        return _Query(
+            [],
+            [],
+            "Запрос состоит только из служебных слов (предлогов, союзов, местоимений), поиск их не "
+            "учитывает: добавьте слова по существу.",
+        )
+    stems = list(dict.fromkeys(stemming.stem(w) for w in terms))
+    return _Query(terms, stems, " ".join(notes))
+
+
+# --- SQL ---------------------------------------------------------------------------------------------
+# Every term is quoted, so nothing a visitor types is read as FTS5 or tsquery syntax.
+
+
+def _fts_phrase(stem: str) -> str:
+    return '"' + stem.replace('"', '""') + '"'
+
+
+def _ts_lexeme(stem: str, weights: str = "") -> str:
+    quoted = "'" + stem.replace("\\", "\\\\").replace("'", "''") + "'"
+    return f"{quoted}:{weights}" if weights else quoted
+
+
+def _tier_queries(stems: list[str]) -> list[str]:
+    """Match expressions of tiers 1–3 (tier 4 is everything else) in the database's syntax."""
+    if connection.vendor == "postgresql":
+        return [
+            " & ".join(_ts_lexeme(s, "A") for s in stems),
+            " & ".join(_ts_lexeme(s, "AB") for s in stems),
+            " | ".join(_ts_lexeme(s, "AB") for s in stems),
+        ]
+    phrases = [_fts_phrase(s) for s in stems]
+    return [
+        "{title} : (" + " AND ".join(phrases) + ")",
+        "{title meta} : (" + " AND ".join(phrases) + ")",
+        "{title meta} : (" + " OR ".join(phrases) + ")",
+    ]
+
+
+def _match_query(stems: list[str]) -> str:
+    if connection.vendor == "postgresql":
+        return " & ".join(_ts_lexeme(s) for s in stems)
+    return " AND ".join(_fts_phrase(s) for s in stems)
+
+
+def _scope_sql(documents: QuerySet[Document]) -> tuple[str, tuple[Any, ...]]:
+    return documents.order_by().values("pk").query.sql_with_params()
+
+
+def _count(match: str, scope: str, scope_params: tuple[Any, ...]) -> int:
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT count(*) FROM library_document AS d"
+            f" WHERE d.search_vector @@ to_tsquery('simple', %s) AND d.id IN ({scope})"
+        )
+    else:
+        # MATERIALIZED: otherwise SQLite hands the scope's ids to FTS5 as a rowid constraint and FTS5
+        # evaluates the whole MATCH again for each id (seconds instead of milliseconds).
+        sql = (
+            "WITH hits AS MATERIALIZED"
+            " (SELECT rowid AS id FROM library_document_fts WHERE library_document_fts MATCH %s)"
+            f" SELECT count(*) FROM hits WHERE id IN ({scope})"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [match, *scope_params])
+        return int(cursor.fetchone()[0])
+
+
+def _page_ids(
+    match: str, tiers: list[str], scope: str, scope_params: tuple[Any, ...], *, limit: int, offset: int
+) -> list[int]:
+    if connection.vendor == "postgresql":
+        # The vector of a document with text is stored out of line (TOAST): `|| ''` fetches it once
+        # per matching row for the tier tests and the rank, instead of once per use.
+        tier = " ".join(f"WHEN h.v @@ to_tsquery('simple', %s) THEN {n}" for n in range(len(tiers)))
+        sql = (
+            "SELECT h.id FROM (SELECT d.id, d.published_at, d.search_vector || ''::tsvector AS v"
+            " FROM library_document AS d"
+            f" WHERE d.search_vector @@ to_tsquery('simple', %s) AND d.id IN ({scope}) OFFSET 0) AS h"
+            f" ORDER BY CASE {tier} ELSE {len(tiers)} END,"
+            " ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', h.v, to_tsquery('simple', %s)) DESC,"
+            " h.published_at DESC NULLS LAST, h.id DESC LIMIT %s OFFSET %s"
+        )
+        params = [match, *scope_params, *tiers, match, limit, offset]
+    else:
+        # bm25() only works in the query that MATCHes; each tier is the id set of another MATCH,
+        # materialized once (see _count for why).
+        tier_ctes = "".join(
+            f", tier{n} AS MATERIALIZED"
+            f" (SELECT rowid AS id FROM library_document_fts WHERE library_document_fts MATCH %s)"
+            for n in range(len(tiers))
+        )
+        tier = " ".join(f"WHEN h.id IN tier{n} THEN {n}" for n in range(len(tiers)))
+        sql = (
+            "WITH hits AS MATERIALIZED (SELECT rowid AS id,"
+            " bm25(library_document_fts, 10.0, 4.0, 1.0) AS score"
+            " FROM library_document_fts WHERE library_document_fts MATCH %s)"
+            f"{tier_ctes}"
+            " SELECT h.id FROM hits AS h JOIN library_document AS d ON d.id = h.id"
+            f" WHERE h.id IN ({scope})"
+            f" ORDER BY CASE {tier} ELSE {len(tiers)} END, h.score,"
+            " d.published_at DESC NULLS LAST, d.id DESC LIMIT %s OFFSET %s"
+        )
+        params = [match, *tiers, *scope_params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+# --- snippets ----------------------------------------------------------------------------------------
+
+
+def _candidates(stems: list[str]) -> re.Pattern[str]:
+    """Words of the original text that may have one of the stems: a Snowball Russian stem is always a
+    prefix of the folded word, so a regular expression finds them without stemming every word."""
+    alternatives = "|".join(re.escape(s).replace("е", "[её]") for s in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
+
+
+def _matches(text: str, stems: set[str], pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
+    found = []
+    for match in pattern.finditer(text):
+        for start, end, stem in stemming.word_spans(match.group()):
+            if stem in stems:
+                found.append((match.start() + start, match.start() + end, stem))
+    return found
+
+
+def _window(text: str, matches: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """The stretch of about SNIPPET_CHARS characters holding the most different matched words."""
+    if not matches:
+        return 0, min(len(text), SNIPPET_CHARS)
+    best, best_count = 0, 0
+    reach = SNIPPET_CHARS * 2 // 3
+    for i, (start, _end, _stem) in enumerate(matches):
+        seen = {m[2] for m in matches[i:] if m[0] < start + reach}
+        if len(seen) > best_count:
+            best, best_count = i, len(seen)
+    start = max(0, matches[best][0] - SNIPPET_CHARS // 4)
+    if start:
+        space = text.find(" ", start, matches[best][0])
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > matches[best][1] else end
+    return start, end
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _render(text: str, start: int, end: int, matches: list[tuple[int, int, str]]) -> str:
+    parts = ["…" if start > 0 else ""]
+    position = start
+    for m_start, m_end, _stem in matches:
+        if m_start < start or m_end > end:
+            continue
+        parts.append(escape(_SPACES.sub(" ", text[position:m_start])))
+        parts.append(f"<mark>{escape(text[m_start:m_end])}</mark>")
+        position = m_end
+    parts.append(escape(_SPACES.sub(" ", text[position:end])))
+    parts.append("…" if end < len(text) else "")
+    return "".join(parts).strip()
+
+
+def snippet(annotation: str, body: str, stems: list[str]) -> SafeString:
+    """A piece of the annotation or the text around the query words, HTML-escaped, the words in <mark>.
+
+    The source with more different query words wins; the annotation (short, written by a person) on a tie.
+    """
+    if not stems:
+        return mark_safe("")
+    wanted, pattern = set(stems), _candidates(stems)
+    best: tuple[int, str, list[tuple[int, int, str]]] | None = None
+    for source in (annotation, body):
+        if not source:
+            continue
+        found = _matches(source, wanted, pattern)
+        score = len({m[2] for m in found})
+        if best is None or score > best[0]:
+            best = (score, source, found)
+    if best is None:
+        return mark_safe("")
+    _score, source, found = best
+    start, end = _window(source, found)
+    # _render escapes every piece of the text; only its own <mark> tags are markup.
+    return mark_safe(_render(source, start, end, found))
+
+
+# --- the page ----------------------------------------------------------------------------------------
 
 
 def search_page(*, documents: QuerySet[Document], text: str, page: int = 1, per_page: int = 20) -> SearchPage:
     """Rank `documents` (already scoped and filtered by the caller) against the query `text`."""
-    raise NotImplementedError
-
-
-def _unused(*args: Any) -> None:
-    pass
+    query = _parse(text)
+    result = SearchPage(page=1, pages=1, message=query.message, terms=query.terms)
+    if not query.stems:
+        return result
+    try:
+        scope, scope_params = _scope_sql(documents)
+    except EmptyResultSet:
+        return result
+    match = _match_query(query.stems)
+    result.total = _count(match, scope, scope_params)
+    if not result.total:
+        return result
+    per_page = max(1, per_page)
+    result.pages = math.ceil(result.total / per_page)
+    result.page = min(max(1, page), result.pages)
+    ids = _page_ids(
+        match,
+        _tier_queries(query.stems),
+        scope,
+        scope_params,
+        limit=per_page,
+        offset=(result.page - 1) * per_page,
+    )
+    # The caller's queryset again, so its select_related/prefetch_related serve the page's rows.
+    by_id = {d.pk: d for d in documents.filter(pk__in=ids).order_by()}
+    bodies = dict(
+        DocumentFile.objects.filter(document_id__in=ids, is_current=True)
+        .annotate(head=Substr("text", 1, BODY_CHARS))
+        .values_list("document_id", "head")
+    )
+    wanted = set(query.stems)
+    for pk in ids:
+        document = by_id.get(pk)
+        if document is None:  # deleted between the two queries
+            continue
+        result.hits.append(
+            Hit(
+                document=document,
+                snippet=snippet(document.annotation, bodies.get(pk) or "", query.stems),
+                in_title=wanted <= set(stemming.stems(document.title)),
+            )
+        )
+    return result

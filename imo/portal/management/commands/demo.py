@@ -14,11 +14,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
+from django.utils import timezone
 
 from imo.attestation import demo as attestation_demo
 from imo.attestation.applications import demo as applications_demo
 from imo.attestation.reminders.services import run_reminders
 from imo.attestation.schedule import demo as schedule_demo
+from imo.library import demo as library_demo
+from imo.library.digest.services import digests_send
 from imo.mentorship import demo as mentorship_demo
 from imo.olympiads import demo as olympiads_demo
 from imo.orgs import demo as orgs_demo
@@ -80,9 +83,12 @@ class Command(BaseCommand):
         mentorship_demo.seed(rng=rng, today=today)
         training_demo.seed(rng=rng, today=today)
         olympiads_demo.seed(rng=rng, today=today)
+        library_demo.seed(rng=rng, today=today, scale=scale)
         portal_demo.seed(municipality=orgs.municipality)
         # The daily reminders' first run, so the mail log has the letters the worker would send today.
         run_reminders(today=today)
+        # This week's digest, so the mail log shows the letters subscribers get (the worker sends it weekly).
+        digests_send(now=timezone.now())
         total = Organization.objects.count()
         self.stdout.write(
             f"Готово: организаций — {total}, педагогов — {staff.educators}, "
