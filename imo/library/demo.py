@@ -427,6 +427,7 @@ def _news(
             title=text.title,
             body=text.body,
             body_html=render_markdown(text.body),
+            search_title=fold(text.title),
             audience=audience,
             publish_at=publish_at,
             is_draft=index in (6, 7),

@@ -110,6 +110,12 @@ class Document(TimeStampedModel):
         verbose_name_plural = "документы"
         indexes = [
             models.Index(fields=["organization", "is_published", "access"], name="library_doc_scope"),
+            # Covers the browse page's counts by kind and its range of years over every visible
+            # document (the visibility columns are in it): no read of the wide rows at region scale.
+            models.Index(
+                fields=["kind", "organization", "is_published", "access", "published_at", "issued_on"],
+                name="library_doc_browse",
+            ),
             models.Index(fields=["-published_at"], name="library_doc_published"),
             models.Index(fields=["-download_count"], name="library_doc_downloads"),
         ]
@@ -210,6 +216,8 @@ class NewsPost(TimeStampedModel):
     title = models.CharField("заголовок", max_length=300)
     body = models.TextField("текст")
     body_html = models.TextField(editable=False, default="")
+    # fold(title): the editors' search, the same on both databases (case and ё do not matter).
+    search_title = models.CharField(max_length=300, editable=False, default="")
     audience = models.CharField("кому", max_length=20, choices=Audience.choices, default=Audience.PUBLIC)
     subjects = models.ManyToManyField(
         "reference.Subject", verbose_name="предметы", blank=True, related_name="+"

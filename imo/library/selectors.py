@@ -17,8 +17,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from imo.library.models import Access, Audience, Document, NewsPost
-from imo.orgs.models import OFFICE_EDITOR_ROLES, OFFICE_ROLES, Role
-from imo.orgs.selectors import memberships_of
+from imo.orgs.models import OFFICE_EDITOR_ROLES, OFFICE_ROLES, Organization, Role
+from imo.orgs.selectors import memberships_of, paths_q
 
 EDUCATOR_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.TEACHER})
 
@@ -36,10 +36,11 @@ def _paths(user: Any, roles: frozenset[str]) -> set[str]:
 
 
 def _subtree_or_above(paths: set[str]) -> Q:
-    condition = Q(organization_id__in=_ancestor_ids(paths))
-    for path in paths:
-        condition |= Q(organization__path__startswith=path)
-    return condition
+    """Documents (or posts) of the organisations on the paths or below them: one id subquery, not a
+    join, so the database reads the few organisations once instead of testing the path of the
+    organisation of every one of 20,000 documents."""
+    offices = Organization.objects.filter(paths_q(paths) | Q(pk__in=_ancestor_ids(paths))).values("pk")
+    return Q(organization_id__in=offices)
 
 
 def is_library_editor(user: Any) -> bool:
@@ -62,8 +63,10 @@ def documents_visible_to(user: Any) -> QuerySet[Document]:
     educator_paths = _paths(user, EDUCATOR_ROLES)
     if editor_paths:
         condition |= _subtree_or_above(editor_paths)
-    if office_paths:
-        condition |= Q(is_published=True) & _subtree_or_above(office_paths)
+    # Readers among the office (observers; an editor elsewhere) see what is published; an editor's own
+    # scope is already wholly in the condition.
+    if office_paths - editor_paths:
+        condition |= Q(is_published=True) & _subtree_or_above(office_paths - editor_paths)
     if educator_paths:
         condition |= Q(
             is_published=True,
@@ -83,17 +86,12 @@ def documents_editable_by(user: Any) -> QuerySet[Document]:
     paths = _paths(user, frozenset(OFFICE_EDITOR_ROLES))
     if not paths:
         return documents.none()
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(organization__path__startswith=path)
-    return documents.filter(condition)
+    return documents.filter(organization_id__in=Organization.objects.filter(paths_q(paths)).values("pk"))
 
 
 def library_offices_for(user: Any) -> list[Any]:
     """The offices (municipality or region organisations) where `user` may add documents and news,
     the nearest first; a superuser gets every municipality and region."""
-    from imo.orgs.models import Organization
-
     kinds = [Organization.Kind.MUNICIPALITY, Organization.Kind.REGION]
     if getattr(user, "is_superuser", False) and user.is_active:
         return list(Organization.objects.filter(kind__in=kinds).order_by("-path"))

@@ -57,7 +57,9 @@ def send_once(*, key: str, to: Iterable[str | None], subject: str, body: str) ->
 
 
 @transaction.atomic
-def deliver_once(*, key: str, to: Iterable[str | None], subject: str, body: str) -> Outcome:
+def deliver_once(
+    *, key: str, to: Iterable[str | None], subject: str, body: str, headers: dict[str, str] | None = None
+) -> Outcome:
     """`send_once` telling what happened. Without any address nothing is recorded, so the message goes out
     on a later call once an address is known."""
     addresses = clean_addresses(to)
@@ -80,7 +82,8 @@ def deliver_once(*, key: str, to: Iterable[str | None], subject: str, body: str)
         for name, value in fields.items():
             setattr(message, name, value)
     connection = get_connection(fail_silently=False)
-    email = EmailMessage(subject=subject, body=body, to=addresses, connection=connection)
+    # `headers`: extra ones such as List-Unsubscribe (mail clients show their own unsubscribe button).
+    email = EmailMessage(subject=subject, body=body, to=addresses, connection=connection, headers=headers)
     setattr(email, LOG_ID_ATTRIBUTE, message.pk)
     message.attempts += 1
     try:

@@ -199,6 +199,13 @@ def site_url() -> str:
     return (getattr(django_settings, "IMO_SITE_URL", "") or DEFAULT_SITE_URL).rstrip("/")
 
 
+def unsubscribe_headers(user: Any, *, base_url: str) -> dict[str, str]:
+    """RFC 2369 / RFC 8058 headers: mail clients show their own «Отписаться» button, which POSTs
+    `List-Unsubscribe=One-Click` to the address — one click, no page to open."""
+    url = base_url + reverse("library:digest_unsubscribe", args=[unsubscribe_token(user)])
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def digest_key(user: Any, until: dt.datetime) -> str:
     return f"library-digest:{user.pk}:{until:%Y-%m-%d}"
 
@@ -266,7 +273,13 @@ def digests_send(*, now: dt.datetime, base_url: str | None = None) -> int:
         )
         if digest is not None:
             subject, body = digest_letter(digest, base_url=base)
-            outcome = deliver_once(key=digest_key(user, until), to=[user.email], subject=subject, body=body)
+            outcome = deliver_once(
+                key=digest_key(user, until),
+                to=[user.email],
+                subject=subject,
+                body=body,
+                headers=unsubscribe_headers(user, base_url=base),
+            )
             if outcome == Outcome.FAILED:
                 continue
             if outcome in (Outcome.SENT, Outcome.LOGGED):

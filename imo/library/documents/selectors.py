@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Min, Prefetch, Q, QuerySet, Value, When
 
 from imo.core.collation import russian
 from imo.library.models import ActStatus, Document, DocumentFile, DocumentKind
@@ -119,13 +119,28 @@ def grade_choices() -> list[tuple[int, str]]:
 
 
 def year_choices(documents: QuerySet[Document]) -> list[int]:
-    """The years present among the documents the user sees (two small queries), newest first."""
-    years = {d.year for d in documents.exclude(issued_on=None).dates("issued_on", "year")}
-    years |= {
-        d.year
-        for d in documents.filter(issued_on=None).exclude(published_at=None).datetimes("published_at", "year")
-    }
-    return sorted(years, reverse=True)
+    """The years from the oldest to the newest document the user sees, newest first: one aggregate
+    query (distinct truncated dates would run a date function on every visible row — 20,000 at region
+    scale); a year in between with no document simply finds nothing."""
+    bounds = documents.aggregate(
+        issued_min=Min("issued_on"),
+        issued_max=Max("issued_on"),
+        published_min=Min("published_at"),
+        published_max=Max("published_at"),
+    )
+    years = [
+        value.year
+        for value in (
+            bounds["issued_min"],
+            bounds["issued_max"],
+            bounds["published_min"],
+            bounds["published_max"],
+        )
+        if value is not None
+    ]
+    if not years:
+        return []
+    return list(range(max(years), min(years) - 1, -1))
 
 
 def document_for_page(documents: QuerySet[Document], pk: int) -> Document | None:

@@ -75,8 +75,14 @@ def document_list(request: HttpRequest) -> HttpResponse:
     """Browse and search (public: anonymous visitors see the public documents only)."""
     form, visible, filtered, editor = _browse(request)
     filters = form.filters()
-    counts = selectors.kind_counts(selectors.documents_filtered(visible, filters, skip_kind=True))
+    text = form.text
+    # Counts by kind help browsing; beside search results (ranked, not counted by kind) they would only
+    # cost a scan of every visible document, so the kinds are listed there without them.
+    counts = (
+        {} if text else selectors.kind_counts(selectors.documents_filtered(visible, filters, skip_kind=True))
+    )
     context: dict[str, Any] = {
+        "show_counts": not text,
         "form": form,
         "filters": filters,
         "kinds": selectors.kinds_for_browse(counts),
@@ -90,24 +96,17 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "search": None,
         "page": None,
     }
-    text = form.text
     if text:
         from imo.library.search.query import search_page
 
-        result = search_page(
-            documents=filtered, text=text, page=_page_number(request), per_page=SEARCH_PER_PAGE
+        # The list's joins and prefetches go with the scope: search_page re-reads the page's rows
+        # through it, so the hits come with what the rows show in a fixed number of queries.
+        context["search"] = search_page(
+            documents=selectors.with_list_data(filtered),
+            text=text,
+            page=_page_number(request),
+            per_page=SEARCH_PER_PAGE,
         )
-        # The hits come back with their rows re-read with the list's joins: a fixed number of queries
-        # whatever the search part selected.
-        rows = {
-            d.pk: d
-            for d in selectors.with_list_data(
-                Document.objects.filter(pk__in=[h.document.pk for h in result.hits])
-            )
-        }
-        for hit in result.hits:
-            hit.document = rows.get(hit.document.pk, hit.document)
-        context["search"] = result
     else:
         ordered = selectors.with_list_data(selectors.documents_ordered(filtered, filters.sort))
         page = Paginator(ordered, PER_PAGE).get_page(_page_number(request))

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import FileResponse
 
 from imo.core.documents.downloads import content_disposition
+from imo.core.text import fold
 from imo.library.models import Audience, LibrarySettings, NewsAttachment, NewsPost
 from imo.library.news.sanitize import render_markdown
 from imo.library.selectors import library_offices_for
@@ -118,6 +119,7 @@ def _save(post: NewsPost, data: dict[str, Any], subjects: list[Any]) -> None:
         if field in data:
             setattr(post, field, data[field])
     post.body_html = render_markdown(post.body)
+    post.search_title = fold(post.title)
     post.save()
     # Subjects only narrow «педагогам выбранных предметов»; other audiences keep none to avoid confusion.
     post.subjects.set(subjects if post.audience == Audience.SUBJECT_EDUCATORS else [])

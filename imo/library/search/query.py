@@ -9,7 +9,8 @@ and orders the matches:
 (PostgreSQL ts_rank_cd, SQLite FTS5 bm25, both weighting title > meta > text), then the newest.
 
 The tiers come first so that the top results agree across databases, whose relevance formulas differ.
-A page costs four queries whatever the query: count, ids of the page, the documents, their texts.
+A page costs three queries whatever the query: the ids of the page with the count of all matches, the
+documents, their texts (one more, a count, only for a page number past the end).
 Snippets are computed here in Python from the same stems, so they are identical on both databases.
 """
 
@@ -34,6 +35,7 @@ from imo.library.search.index import BODY_CHARS
 MAX_CHARS = 200
 MAX_WORDS = 12
 SNIPPET_CHARS = 240
+MAX_MATCHES = 40
 
 
 @dataclass
@@ -150,13 +152,16 @@ def _count(match: str, scope: str, scope_params: tuple[Any, ...]) -> int:
 
 def _page_ids(
     match: str, tiers: list[str], scope: str, scope_params: tuple[Any, ...], *, limit: int, offset: int
-) -> list[int]:
+) -> tuple[list[int], int]:
+    """The ids of one page in rank order and the number of all matches (a window count over the same
+    scan, so the count costs no second search); (`[]`, 0) past the last page."""
     if connection.vendor == "postgresql":
         # The vector of a document with text is stored out of line (TOAST): `|| ''` fetches it once
         # per matching row for the tier tests and the rank, instead of once per use.
         tier = " ".join(f"WHEN h.v @@ to_tsquery('simple', %s) THEN {n}" for n in range(len(tiers)))
         sql = (
-            "SELECT h.id FROM (SELECT d.id, d.published_at, d.search_vector || ''::tsvector AS v"
+            "SELECT h.id, count(*) OVER ()"
+            " FROM (SELECT d.id, d.published_at, d.search_vector || ''::tsvector AS v"
             " FROM library_document AS d"
             f" WHERE d.search_vector @@ to_tsquery('simple', %s) AND d.id IN ({scope}) OFFSET 0) AS h"
             f" ORDER BY CASE {tier} ELSE {len(tiers)} END,"
@@ -178,7 +183,7 @@ def _page_ids(
             " bm25(library_document_fts, 10.0, 4.0, 1.0) AS score"
             " FROM library_document_fts WHERE library_document_fts MATCH %s)"
             f"{tier_ctes}"
-            " SELECT h.id FROM hits AS h JOIN library_document AS d ON d.id = h.id"
+            " SELECT h.id, count(*) OVER () FROM hits AS h JOIN library_document AS d ON d.id = h.id"
             f" WHERE h.id IN ({scope})"
             f" ORDER BY CASE {tier} ELSE {len(tiers)} END, h.score,"
             " d.published_at DESC NULLS LAST, d.id DESC LIMIT %s OFFSET %s"
@@ -186,7 +191,8 @@ def _page_ids(
         params = [match, *tiers, *scope_params, limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [int(row[0]) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    return [int(row[0]) for row in rows], int(rows[0][1]) if rows else 0
 
 
 # --- snippets ----------------------------------------------------------------------------------------
@@ -200,11 +206,15 @@ def _candidates(stems: list[str]) -> re.Pattern[str]:
 
 
 def _matches(text: str, stems: set[str], pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
-    found = []
+    """The query words in `text`, from its start, at most MAX_MATCHES: the snippet is one window, and a
+    long text full of the words need not be stemmed to its end."""
+    found: list[tuple[int, int, str]] = []
     for match in pattern.finditer(text):
         for start, end, stem in stemming.word_spans(match.group()):
             if stem in stems:
                 found.append((match.start() + start, match.start() + end, stem))
+        if len(found) >= MAX_MATCHES:
+            break
     return found
 
 
@@ -284,20 +294,22 @@ def search_page(*, documents: QuerySet[Document], text: str, page: int = 1, per_
     except EmptyResultSet:
         return result
     match = _match_query(query.stems)
-    result.total = _count(match, scope, scope_params)
-    if not result.total:
-        return result
+    tiers = _tier_queries(query.stems)
     per_page = max(1, per_page)
-    result.pages = math.ceil(result.total / per_page)
-    result.page = min(max(1, page), result.pages)
-    ids = _page_ids(
-        match,
-        _tier_queries(query.stems),
-        scope,
-        scope_params,
-        limit=per_page,
-        offset=(result.page - 1) * per_page,
-    )
+    page = max(1, page)
+    ids, total = _page_ids(match, tiers, scope, scope_params, limit=per_page, offset=(page - 1) * per_page)
+    if not ids and page > 1:
+        # Past the last page (an old link): count, then show the last page.
+        total = _count(match, scope, scope_params)
+        page = max(1, math.ceil(total / per_page))
+        ids, total = _page_ids(
+            match, tiers, scope, scope_params, limit=per_page, offset=(page - 1) * per_page
+        )
+    result.total = total
+    if not total:
+        return result
+    result.pages = math.ceil(total / per_page)
+    result.page = page
     # The caller's queryset again, so its select_related/prefetch_related serve the page's rows.
     by_id = {d.pk: d for d in documents.filter(pk__in=ids).order_by()}
     bodies = dict(

@@ -259,6 +259,28 @@ def test_unsubscribe_link_asks_on_get_and_unsubscribes_on_post(client, district)
     assert not DigestSubscription.objects.get(user=teacher).is_active
 
 
+def test_mail_clients_one_click_unsubscribe(district, settings):
+    """RFC 8058: the letter names the address in List-Unsubscribe, and the client's own button POSTs
+    `List-Unsubscribe=One-Click` there with no session and no CSRF token — that unsubscribes."""
+    from django.core import mail
+    from django.test import Client
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    teacher = district.user("teacher_a")
+    services.subscription_save(user=teacher, subjects=[], active=True)
+    make_document(district, "Рекомендации по ОГЭ")
+    assert services.digests_send(now=NOW, base_url="https://imo.example.ru") == 1
+
+    headers = mail.outbox[0].extra_headers
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    address = headers["List-Unsubscribe"].strip("<>")
+    assert address.startswith("https://imo.example.ru/library/digest/unsubscribe/")
+    client = Client(enforce_csrf_checks=True)
+    answer = client.post(address.removeprefix("https://imo.example.ru"), {"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 200
+    assert not DigestSubscription.objects.get(user=teacher).is_active
+
+
 @pytest.mark.parametrize("token", ["garbage", "MQ:1abc:xyz", "%D0%BE%D1%88%D0%B8%D0%B1%D0%BA%D0%B0"])
 def test_bad_unsubscribe_token_gets_a_russian_message(client, district, token):
     response = client.post(reverse("library:digest_unsubscribe", args=[token]))

@@ -193,6 +193,15 @@ def test_editors_open_the_manage_pages(client, world, key: str) -> None:
     assert client.get(reverse("library:news_edit", args=[post.pk])).status_code == 200
 
 
+def test_editors_search_ignores_case_and_yo(client, world) -> None:
+    client.force_login(world["district"].user("head"))
+    response = client.get(reverse("library:news_manage"), {"q": "ЗАКРЕПЛЕННАЯ"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Закреплённая" in page
+    assert "Открытая новость" not in page
+
+
 @pytest.mark.parametrize("key", NOT_EDITORS)
 def test_others_cannot_manage(client, world, key: str) -> None:
     client.force_login(world["district"].user(key))
