@@ -148,6 +148,14 @@ def test_filters_and_kind_counts(client, bank):
     )
 
 
+def test_the_filters_show_what_was_chosen(client, bank):
+    client.force_login(bank.user("teacher_a"))
+    math = Subject.objects.get(name="Математика")
+    page = client.get(reverse("library:documents"), {"subject": math.pk, "sort": "popular"}).content.decode()
+    assert f'<option value="{math.pk}" selected>Математика</option>' in page
+    assert 'value="popular" selected>' in page
+
+
 def test_sort_by_downloads(client, bank):
     popular = bank.docs["educators"]
     Document.objects.filter(pk=popular.pk).update(download_count=50)
