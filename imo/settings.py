@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "imo.training",
     "imo.olympiads",
     "imo.library",
+    "imo.surveys",
     "imo.audit",
     "imo.portal",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("training/", include("imo.training.urls")),
     path("olympiads/", include("imo.olympiads.urls")),
     path("", include("imo.library.urls")),
+    path("surveys/", include("imo.surveys.urls")),
     path("audit/", include("imo.audit.urls")),
     path("jobs/", include("imo.core.jobs.urls")),
     path("imports/", include("imo.core.imports.urls")),

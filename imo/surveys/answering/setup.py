@@ -1,0 +1,5 @@
+"""Registrations of surveys/answering; run from ready()."""
+
+
+def ready() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Registrations of surveys/builder; run from ready()."""
+
+
+def ready() -> None:
+    pass

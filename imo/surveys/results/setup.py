@@ -1,0 +1,5 @@
+"""Registrations of surveys/results; run from ready()."""
+
+
+def ready() -> None:
+    pass

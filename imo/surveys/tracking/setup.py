@@ -1,0 +1,5 @@
+"""Registrations of surveys/tracking; run from ready()."""
+
+
+def ready() -> None:
+    pass
