@@ -253,4 +253,22 @@ THROUGHPUT: list[Throughput] = [
         function="bench.library_files.index_files",
         unit="files/s",
     ),
+    # A survey's results page at region scale (issue #9, item 10): 25,000 responses × 30 questions, every
+    # figure a GROUP BY in SQL (imo/surveys/results/aggregation.py); the charts load separately (htmx).
+    # Baseline: every answer row read into Python and counted there (bench/surveys_bench.py).
+    Throughput(
+        name="surveys.results_25k",
+        function="bench.surveys_bench.results_page",
+        unit="ms",
+        higher_is_better=False,
+        target={"postgresql": 300, "sqlite": 300},
+    ),
+    # The raw Excel export of the same survey (every response × question), streamed, through the view.
+    Throughput(
+        name="surveys.export_raw_s",
+        function="bench.surveys_bench.export_raw",
+        unit="s",
+        higher_is_better=False,
+        target={"postgresql": 10.0, "sqlite": 10.0},
+    ),
 ]

@@ -27,6 +27,7 @@ from imo.portal.selectors import (
 from imo.portal.services import office_contacts_save
 from imo.staff.proposals import proposals_pending_count
 from imo.staff.selectors import educator_of_user, educators_working_count
+from imo.surveys.answering.selectors import surveys_to_answer
 
 
 def home(request: AppRequest) -> HttpResponse:
@@ -39,7 +40,11 @@ def home(request: AppRequest) -> HttpResponse:
         )
     user = request.user
     roles = roles_of(user)
-    context: dict[str, object] = {"roles": roles, "news": news_for_home(user)}
+    context: dict[str, object] = {
+        "roles": roles,
+        "news": news_for_home(user),
+        "surveys_to_answer": surveys_to_answer(user),
+    }
     if user.is_superuser or roles & OFFICE_ROLES:
         context["cards"] = office_cards(user=user)
         context["attestation"] = attestation_home(user=user)

@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""URLs of surveys/answering (namespace "surveys", mounted at surveys/answer/)."""
 
-urlpatterns: list = []
+from django.urls import URLPattern, URLResolver, path
+
+from imo.surveys.answering import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.my_surveys, name="my"),
+    path("<int:pk>/", views.answer, name="answer"),
+    path("t/<str:token>/", views.answer_by_link, name="answer_by_link"),
+]

@@ -1,5 +1,7 @@
-"""Registrations of surveys/results; run from ready()."""
+"""Registrations of surveys/results (the DOCX report's kind); run from ready()."""
 
 
 def ready() -> None:
-    pass
+    from imo.surveys.results import documents
+
+    documents.register()

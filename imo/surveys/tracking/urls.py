@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from imo.surveys.tracking import views
+
+urlpatterns = [
+    path("<int:pk>/", views.tracking, name="tracking"),
+    path("<int:pk>/export/", views.tracking_export, name="tracking_export"),
+    path("<int:pk>/remind/", views.remind, name="remind"),
+]

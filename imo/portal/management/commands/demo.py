@@ -29,6 +29,7 @@ from imo.orgs.models import Organization
 from imo.portal import demo as portal_demo
 from imo.reference import demo as reference_demo
 from imo.staff import demo as staff_demo
+from imo.surveys import demo as surveys_demo
 from imo.training import demo as training_demo
 
 
@@ -84,6 +85,7 @@ class Command(BaseCommand):
         training_demo.seed(rng=rng, today=today)
         olympiads_demo.seed(rng=rng, today=today)
         library_demo.seed(rng=rng, today=today, scale=scale)
+        surveys_demo.seed(rng=rng, today=today, scale=scale)
         portal_demo.seed(municipality=orgs.municipality)
         # The daily reminders' first run, so the mail log has the letters the worker would send today.
         run_reminders(today=today)
