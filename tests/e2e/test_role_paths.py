@@ -118,8 +118,8 @@ def test_teacher_sees_their_record(page: Page, live_server, district, login, ass
     expect(page.get_by_role("heading", name="Моя запись")).to_be_visible()
     assert_accessible(page)
     # Only their own educator's card (here not linked to a record yet: the page says what to do) and
-    # their own applications for a category.
-    assert _menu_groups(page) == ["analytics", "organisational"]
+    # their own applications for a category; the bank of documents and the digest (information).
+    assert _menu_groups(page) == ["analytics", "information", "organisational"]
     _visit(page, live_server.url + "/staff/me/", assert_accessible)
     _visit(page, live_server.url + "/accounts/profile/", assert_accessible)
     page.goto(live_server.url + "/organizations/")
