@@ -18,35 +18,27 @@ from django.utils import timezone
 
 from imo.library.models import Access, Audience, Document, NewsPost
 from imo.orgs.models import OFFICE_EDITOR_ROLES, OFFICE_ROLES, Organization, Role
-from imo.orgs.selectors import memberships_of, paths_q
+from imo.orgs.selectors import ancestor_ids, memberships_of, paths_q, scope_paths
 
 EDUCATOR_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.TEACHER})
 
 
-def _ancestor_ids(paths: set[str]) -> set[int]:
-    """Ids of the organisations on the paths (each path's own organisation and every one above it)."""
-    ids: set[int] = set()
-    for path in paths:
-        ids.update(int(part) for part in path.strip("/").split("/") if part.isdigit())
-    return ids
-
-
-def _paths(user: Any, roles: frozenset[str]) -> set[str]:
-    return {m.organization.path for m in memberships_of(user) if m.role in roles}
+def _scope(user: Any, roles: frozenset[str]) -> set[str]:
+    return set(scope_paths(user, roles))
 
 
 def _subtree_or_above(paths: set[str]) -> Q:
     """Documents (or posts) of the organisations on the paths or below them: one id subquery, not a
     join, so the database reads the few organisations once instead of testing the path of the
     organisation of every one of 20,000 documents."""
-    offices = Organization.objects.filter(paths_q(paths) | Q(pk__in=_ancestor_ids(paths))).values("pk")
+    offices = Organization.objects.filter(paths_q(paths) | Q(pk__in=ancestor_ids(paths))).values("pk")
     return Q(organization_id__in=offices)
 
 
 def is_library_editor(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_superuser and user.is_active) or bool(_paths(user, frozenset(OFFICE_EDITOR_ROLES)))
+    return bool(user.is_superuser and user.is_active) or bool(_scope(user, frozenset(OFFICE_EDITOR_ROLES)))
 
 
 def documents_visible_to(user: Any) -> QuerySet[Document]:
@@ -58,9 +50,9 @@ def documents_visible_to(user: Any) -> QuerySet[Document]:
     if not getattr(user, "is_authenticated", False):
         return documents.filter(public)
     condition = public
-    editor_paths = _paths(user, frozenset(OFFICE_EDITOR_ROLES))
-    office_paths = _paths(user, frozenset(OFFICE_ROLES))
-    educator_paths = _paths(user, EDUCATOR_ROLES)
+    editor_paths = _scope(user, frozenset(OFFICE_EDITOR_ROLES))
+    office_paths = _scope(user, frozenset(OFFICE_ROLES))
+    educator_paths = _scope(user, EDUCATOR_ROLES)
     if editor_paths:
         condition |= _subtree_or_above(editor_paths)
     # Readers among the office (observers; an editor elsewhere) see what is published; an editor's own
@@ -71,7 +63,7 @@ def documents_visible_to(user: Any) -> QuerySet[Document]:
         condition |= Q(
             is_published=True,
             access__in=[Access.PUBLIC, Access.EDUCATORS],
-            organization_id__in=_ancestor_ids(educator_paths),
+            organization_id__in=ancestor_ids(educator_paths),
         )
     return documents.filter(condition)
 
@@ -83,7 +75,7 @@ def documents_editable_by(user: Any) -> QuerySet[Document]:
         return documents.none()
     if user.is_superuser and user.is_active:
         return documents
-    paths = _paths(user, frozenset(OFFICE_EDITOR_ROLES))
+    paths = _scope(user, frozenset(OFFICE_EDITOR_ROLES))
     if not paths:
         return documents.none()
     return documents.filter(organization_id__in=Organization.objects.filter(paths_q(paths)).values("pk"))
@@ -137,13 +129,13 @@ def news_visible_to(user: Any) -> QuerySet[NewsPost]:
     if user.is_superuser and user.is_active:
         return posts
     condition = public
-    office_paths = _paths(user, frozenset(OFFICE_ROLES))
+    office_paths = _scope(user, frozenset(OFFICE_ROLES))
     if office_paths:
         condition |= _subtree_or_above(office_paths)
-    educator_paths = _paths(user, EDUCATOR_ROLES)
+    educator_paths = _scope(user, EDUCATOR_ROLES)
     if educator_paths:
         addressed = Q(audience=Audience.EVERYONE)
-        if _paths(user, frozenset({Role.SCHOOL_ADMIN})):
+        if _scope(user, frozenset({Role.SCHOOL_ADMIN})):
             addressed |= Q(audience=Audience.SCHOOL_ADMINS)
         subjects = user_subject_ids(user)
         if subjects:
@@ -153,5 +145,5 @@ def news_visible_to(user: Any) -> QuerySet[NewsPost]:
                     "newspost_id"
                 ),
             )
-        condition |= Q(organization_id__in=_ancestor_ids(educator_paths)) & addressed
+        condition |= Q(organization_id__in=ancestor_ids(educator_paths)) & addressed
     return posts.filter(condition)

@@ -62,6 +62,15 @@ def scope_paths(user: Any, roles: Iterable[str] = ORGANIZATION_VIEWER_ROLES) -> 
     return sorted({m.organization.path for m in memberships_of(user) if m.role in wanted})
 
 
+def ancestor_ids(paths: Iterable[str]) -> set[int]:
+    """Ids of the organisations on the tree paths: each path's own organisation and every one above it
+    (a path is the chain of zero-padded ids from the root)."""
+    ids: set[int] = set()
+    for path in paths:
+        ids.update(int(part) for part in path.strip("/").split("/") if part.isdigit())
+    return ids
+
+
 def paths_q(paths: Iterable[str], prefix: str = "") -> Q:
     """Rows whose organisation (reached by `prefix`, e.g. "organization__"; "" for Organization itself)
     lies in one of the subtrees `paths`; no paths → no rows. The one scope condition of every selector."""

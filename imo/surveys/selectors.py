@@ -13,19 +13,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from imo.orgs.models import OFFICE_EDITOR_ROLES, OFFICE_ROLES, Organization, Role
-from imo.orgs.selectors import memberships_of, paths_q
+from imo.orgs.selectors import ancestor_ids, memberships_of, paths_q, scope_paths
 from imo.surveys.models import Survey
 
 
-def _paths(user: Any, roles: frozenset[str]) -> set[str]:
-    return {m.organization.path for m in memberships_of(user) if m.role in roles}
-
-
-def _ancestor_ids(paths: set[str]) -> set[int]:
-    ids: set[int] = set()
-    for path in paths:
-        ids.update(int(part) for part in path.strip("/").split("/") if part.isdigit())
-    return ids
+def _scope(user: Any, roles: frozenset[str]) -> set[str]:
+    return set(scope_paths(user, roles))
 
 
 def _is_superuser(user: Any) -> bool:
@@ -37,7 +30,7 @@ def surveys_manageable_by(user: Any) -> QuerySet[Survey]:
     surveys = Survey.objects.all()
     if _is_superuser(user):
         return surveys
-    paths = _paths(user, frozenset(OFFICE_EDITOR_ROLES))
+    paths = _scope(user, frozenset(OFFICE_EDITOR_ROLES))
     if not paths:
         return surveys.none()
     return surveys.filter(organization_id__in=Organization.objects.filter(paths_q(paths)).values("pk"))
@@ -51,13 +44,13 @@ def surveys_for_results(user: Any) -> QuerySet[Survey]:
     if _is_superuser(user):
         return surveys
     condition = Q(pk__in=[])
-    office_paths = _paths(user, frozenset(OFFICE_ROLES))
+    office_paths = _scope(user, frozenset(OFFICE_ROLES))
     if office_paths:
-        offices = Organization.objects.filter(paths_q(office_paths) | Q(pk__in=_ancestor_ids(office_paths)))
+        offices = Organization.objects.filter(paths_q(office_paths) | Q(pk__in=ancestor_ids(office_paths)))
         condition |= Q(organization_id__in=offices.values("pk"))
-    school_paths = _paths(user, frozenset({Role.SCHOOL_ADMIN}))
+    school_paths = _scope(user, frozenset({Role.SCHOOL_ADMIN}))
     if school_paths:
-        condition |= Q(is_published=True, organization_id__in=_ancestor_ids(school_paths))
+        condition |= Q(is_published=True, organization_id__in=ancestor_ids(school_paths))
     return surveys.filter(condition)
 
 
@@ -67,4 +60,4 @@ def school_admin_schools(user: Any) -> list[Organization]:
 
 
 def is_office_viewer(user: Any) -> bool:
-    return _is_superuser(user) or bool(_paths(user, frozenset(OFFICE_ROLES)))
+    return _is_superuser(user) or bool(_scope(user, frozenset(OFFICE_ROLES)))
