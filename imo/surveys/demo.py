@@ -54,6 +54,7 @@ from imo.surveys.models import (
     Survey,
     SurveyVersion,
 )
+from imo.surveys.tallies import tallies_rebuild
 
 BATCH = 5000
 RESPONSE_CHUNK = 1000  # responses generated (and their answers saved) at a time: bounded memory
@@ -1085,6 +1086,8 @@ def _fill(
         # Frozen by the first response (a draft counts: it was answered on this version).
         first = first_day or opens
         SurveyVersion.objects.filter(pk=version.pk).update(frozen_at=_at(first, 10))
+    # Answers went in as plain rows: count the running tallies the results page reads once, here.
+    tallies_rebuild(survey)
 
 
 # --- the whole data set ----------------------------------------------------------------------------

@@ -335,3 +335,26 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Ответ на вопрос «{self.question}»"
+
+
+class Tally(models.Model):
+    """Running counts of a survey's submitted answers by question code and bucket — what the unfiltered
+    results page reads instead of scanning every answer row (issue #9, item 10: 25,000 responses × 30
+    questions). Kept in step by the answering services in the same transaction as the answers and
+    rebuilt from the answers by `imo.surveys.tallies.tallies_rebuild` (bulk seeding, repair). Buckets:
+    see imo/surveys/tallies.py. Holds counts only, so an anonymous survey's tallies identify nobody."""
+
+    survey = models.ForeignKey(Survey, verbose_name="анкета", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField("код вопроса", max_length=40)
+    bucket = models.CharField("группа", max_length=40)
+    n = models.IntegerField("количество", default=0)
+
+    class Meta:
+        verbose_name = "счётчик ответов"
+        verbose_name_plural = "счётчики ответов"
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "code", "bucket"], name="surveys_tally_bucket"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.bucket}: {self.n}"

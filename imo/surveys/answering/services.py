@@ -10,6 +10,7 @@ happens or none. The answered version is the survey's newest; the first response
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from imo.library.files.detect import EXTENSIONS, file_kind
 from imo.staff.selectors import employments_of
+from imo.surveys import tallies
 from imo.surveys.answering import engine
 from imo.surveys.answering.selectors import closed_message
 from imo.surveys.models import (
@@ -91,9 +93,23 @@ def _named_response(survey: Survey, respondent: RespondentToken) -> Response | N
     return responses.filter(school_id=respondent.school_id, educator__isnull=True).first()
 
 
-def _replace_answers(response: Response, values: Mapping[str, Any]) -> None:
+def _replace_answers(response: Response, values: Mapping[str, Any]) -> list[Answer]:
+    """The response's answer rows replaced by `values`. A file no longer answered (replaced by another or
+    removed) is deleted from storage once the transaction commits, so a rolled-back send loses nothing."""
+    old_files = set(Answer.objects.filter(response=response).exclude(file="").values_list("file", flat=True))
     Answer.objects.filter(response=response).delete()
-    Answer.objects.bulk_create(engine.answers_for(response, values, engine.questions_of(response.version)))
+    made = Answer.objects.bulk_create(
+        engine.answers_for(response, values, engine.questions_of(response.version))
+    )
+    gone = sorted(old_files - {answer.file.name for answer in made if answer.file})
+    if gone:
+        transaction.on_commit(lambda: _delete_files(gone))
+    return made
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def _lock_token(respondent: RespondentToken) -> RespondentToken:
@@ -155,6 +171,8 @@ def response_submit(
     token = _lock_token(respondent)
     version = _newest_version(survey, lock=True)
     today = timezone.localdate()
+    known = tallies.known_questions(survey)
+    deltas: tallies.Deltas = Counter()
     if survey.mode == Mode.ANONYMOUS:
         if token.responded:
             raise ValidationError(MSG_ANONYMOUS_SENT, code="already")
@@ -169,6 +187,9 @@ def response_submit(
         sent = response_or_none is not None and response_or_none.status == ResponseStatus.SUBMITTED
         if sent and not survey.allow_edit:
             raise ValidationError(MSG_ALREADY, code="already")
+        if sent:  # an edit of a sent response: its old answers leave the tallies
+            assert response_or_none is not None
+            deltas.update(tallies.response_deltas(tallies.stored_answer_values(response_or_none), known, -1))
         if response_or_none is None:
             response = Response(
                 survey=survey, educator_id=token.educator_id, school_id=_current_school_id(token)
@@ -183,5 +204,7 @@ def response_submit(
             token.responded = True
             token.save(update_fields=["responded"])
     _freeze(version)
-    _replace_answers(response, values)
+    answers = _replace_answers(response, values)
+    deltas.update(tallies.response_deltas(tallies.answer_values(answers), known, 1))
+    tallies.tallies_apply(survey.pk, deltas)
     return response

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -44,6 +44,23 @@ def answer(request: AppRequest, pk: int) -> HttpResponse:
     school = request.GET.get("school", "")
     token = selectors.token_for_survey(request.user, pk, school_pk=int(school) if school.isdigit() else None)
     return _answer_page(request, token)
+
+
+@requires(ANSWER)
+def answer_file(request: AppRequest, pk: int, code: str) -> FileResponse:
+    """The respondent's own uploaded file (named surveys: the draft or the sent response); 404 otherwise —
+    an anonymous response is linked to nobody, so nobody can fetch its file this way."""
+    from imo.surveys.files import answer_file_response
+
+    school = request.GET.get("school", "")
+    token = selectors.token_for_survey(request.user, pk, school_pk=int(school) if school.isdigit() else None)
+    response = selectors.named_response_of(token)
+    if response is None:
+        raise Http404
+    answer = Answer.objects.filter(response=response, question__code=code).exclude(file="").first()
+    if answer is None:
+        raise Http404
+    return answer_file_response(answer)
 
 
 @login_only

@@ -55,6 +55,7 @@ from imo.surveys.models import (
     ResponseStatus,
     Survey,
 )
+from imo.surveys.tallies import OTHER, RESPONDENTS, RESPONSES, tallies_of
 
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 NUMBER_KINDS = (QuestionKind.SCALE, QuestionKind.NUMBER)
@@ -64,6 +65,9 @@ GROUPING_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCALE
 OTHER_LABEL = "Другое"
 TEXTS_ON_PAGE = 5  # free-text answers shown per question on the results page; the rest on its own page
 MAX_BREAKDOWN_QUESTIONS = 5
+#: An anonymous survey's breakdown line with fewer respondents than this shows no figures: in a small group
+#: (the only physics teacher of a school) the answers themselves could name the person (decision 0014).
+ANONYMOUS_MIN_GROUP = 3
 #: Counted results are kept this long at most (a new answer or response anywhere changes the key anyway).
 CACHE_SECONDS = 600
 
@@ -209,11 +213,13 @@ def results_read(
         )
         if code in wanted
     }
-    key = _cache_key(survey, filters, known)
-    cached = cache.get(key)
+    cached = _count_from_tallies(survey, known) if filters == Filters() else None
     if cached is None:
-        cached = _count(survey, filters, known)
-        cache.set(key, cached, CACHE_SECONDS)
+        key = _cache_key(survey, filters, known)
+        cached = cache.get(key)
+        if cached is None:
+            cached = _count(survey, filters, known)
+            cache.set(key, cached, CACHE_SECONDS)
     total, counted = cached
     items = [counted.item(question) for question in questions]
     return Results(survey=survey, total=total, questions=items)
@@ -228,8 +234,13 @@ def _count(survey: Survey, filters: Filters, known: dict[int, tuple[str, str]]) 
     total = responses_of(survey, filters).count()
 
     answered, options, others, values, grid_values = _distribution(answers, known)
-    # Multiple choice and grids have several rows per respondent: count the respondents themselves.
-    several = ids_of_kinds[QuestionKind.MULTIPLE] + ids_of_kinds[QuestionKind.GRID]
+    # Choices and grids may have several rows per respondent: count the respondents themselves.
+    # A single choice may hold an option and a typed «другое» too.
+    several = (
+        ids_of_kinds[QuestionKind.SINGLE]
+        + ids_of_kinds[QuestionKind.MULTIPLE]
+        + ids_of_kinds[QuestionKind.GRID]
+    )
     if several:
         for question_id, n in (
             answers.filter(question_id__in=several)
@@ -250,20 +261,75 @@ def _count(survey: Survey, filters: Filters, known: dict[int, tuple[str, str]]) 
             .order_by()
         ):
             dates[known[question_id][0]] = (low, high)
-    texts: dict[str, list[str]] = defaultdict(list)
-    text_ids = ids_of_kinds[QuestionKind.SHORT_TEXT] + ids_of_kinds[QuestionKind.LONG_TEXT]
-    if text_ids:
-        newest_texts = (
-            answers.filter(question_id__in=text_ids)
-            .exclude(text="")
-            .annotate(position=Window(RowNumber(), partition_by=[F("question_id")], order_by=F("pk").desc()))
-            .filter(position__lte=TEXTS_ON_PAGE)
-            .values_list("question_id", "text")
-        )
-        for question_id, text in newest_texts:
-            texts[known[question_id][0]].append(text)
-
+    texts = _newest_texts(
+        answers, ids_of_kinds[QuestionKind.SHORT_TEXT] + ids_of_kinds[QuestionKind.LONG_TEXT], known
+    )
     return total, _Counted(answered, options, others, numbers, scale_counts, grid, dates, texts)
+
+
+def _count_from_tallies(survey: Survey, known: dict[int, tuple[str, str]]) -> tuple[int, _Counted] | None:
+    """Every response's figures from the running tallies (imo/surveys/tallies.py): two small reads and
+    the newest free-text answers. None when the tallies disagree with the responses count (rows inserted
+    in bulk and not yet counted): the caller then counts the answers themselves."""
+    total = responses_of(survey, Filters()).count()
+    counts = tallies_of(survey)
+    if counts.get(RESPONSES, 0) != total:
+        return None
+    kinds = dict(known.values())
+    answered: dict[str, int] = {}
+    options: dict[tuple[str, int], int] = {}
+    others: dict[str, int] = {}
+    values: dict[str, dict[Decimal, int]] = defaultdict(dict)
+    grid_values: dict[tuple[str, int], dict[Decimal, int]] = defaultdict(dict)
+    days: dict[str, list[dt.date]] = defaultdict(list)
+    for (code, name), n in counts.items():
+        if code not in kinds:
+            continue
+        head, _, rest = name.partition(":")
+        if head == RESPONDENTS:
+            answered[code] = n
+        elif head == "o":
+            options[(code, int(rest))] = n
+        elif head == OTHER:
+            others[code] = n
+        elif head == "v":
+            values[code][Decimal(rest)] = n
+        elif head == "g":
+            row, _, value = rest.partition(":")
+            grid_values[(code, int(row))][Decimal(value)] = n
+        elif head == "d":
+            days[code].append(dt.date.fromisoformat(rest))
+    text_ids = [pk for pk, (_, kind) in known.items() if kind in TEXT_KINDS]
+    answers = Answer.objects.filter(response__survey=survey, response__status=ResponseStatus.SUBMITTED)
+    return total, _Counted(
+        answered,
+        options,
+        others,
+        {code: _figures(counts) for code, counts in values.items()},
+        {(code, int(v)): n for code, counts in values.items() for v, n in counts.items()},
+        {key: (sum(counts.values()), _figures(counts)["avg"]) for key, counts in grid_values.items()},
+        {code: (min(found), max(found)) for code, found in days.items()},
+        _newest_texts(answers, text_ids, known),
+    )
+
+
+def _newest_texts(
+    answers: QuerySet[Answer], text_ids: list[int], known: dict[int, tuple[str, str]]
+) -> dict[str, list[str]]:
+    """The newest TEXTS_ON_PAGE free-text answers of each text question: one statement."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    if not text_ids:
+        return texts
+    newest = (
+        answers.filter(question_id__in=text_ids)
+        .exclude(text="")
+        .annotate(position=Window(RowNumber(), partition_by=[F("question_id")], order_by=F("pk").desc()))
+        .filter(position__lte=TEXTS_ON_PAGE)
+        .values_list("question_id", "text")
+    )
+    for question_id, text in newest:
+        texts[known[question_id][0]].append(text)
+    return texts
 
 
 def _cache_key(survey: Survey, filters: Filters, known: dict[int, tuple[str, str]]) -> str:
@@ -311,7 +377,7 @@ def _distribution(answers: QuerySet[Answer], known: dict[int, tuple[str, str]]) 
             values[code][number] = values[code].get(number, 0) + n
         elif kind in CHOICE_KINDS:
             others[code] = others.get(code, 0) + n
-        if kind not in (QuestionKind.MULTIPLE, QuestionKind.GRID):
+        if kind not in (*CHOICE_KINDS, QuestionKind.GRID):
             answered[code] += n  # one answer row per respondent
     return answered, options, others, values, grid_values
 
@@ -383,6 +449,19 @@ def texts_of(*, survey: Survey, filters: Filters, code: str) -> QuerySet[Answer]
         .exclude(text="")
         .order_by("-pk")
         .only("pk", "text")
+    )
+
+
+def files_of(*, survey: Survey, filters: Filters, code: str) -> QuerySet[Answer]:
+    """Every uploaded file answering the question with `code`, newest first, with the response's school
+    (named surveys keep it; anonymous ones keep none); the caller pages it."""
+    return (
+        answers_of(survey, filters)
+        .filter(question__code=code)
+        .exclude(file="")
+        .select_related("response__school")
+        .order_by("-pk")
+        .only("pk", "file", "text", "response__school__short_name", "response__school__name")
     )
 
 
@@ -464,6 +543,7 @@ class BreakdownLine:
     responses: int
     answered: int
     cells: list[float | None]
+    hidden: bool = False  # an anonymous survey's group too small to show (ANONYMOUS_MIN_GROUP)
 
 
 @dataclass
@@ -474,9 +554,24 @@ class BreakdownGroup:
     # per question code: the cells in the question's column order (shares % or the average)
     cells: dict[str, list[float | None]] = field(default_factory=dict)
     answered: dict[str, int] = field(default_factory=dict)
+    hidden: set[str] = field(default_factory=set)  # codes whose figures are withheld in this group
 
     def line(self, code: str) -> BreakdownLine:
-        return BreakdownLine(self.label, self.responses, self.answered.get(code, 0), self.cells.get(code, []))
+        return BreakdownLine(
+            self.label,
+            self.responses,
+            self.answered.get(code, 0),
+            self.cells.get(code, []),
+            code in self.hidden,
+        )
+
+    def withhold_small(self, minimum: int) -> None:
+        """Blank the figures of every question fewer than `minimum` respondents of the group answered."""
+        for code, cells in self.cells.items():
+            if self.answered.get(code, 0) < minimum:
+                self.cells[code] = [None] * len(cells)
+                self.answered[code] = 0
+                self.hidden.add(code)
 
 
 @dataclass
@@ -647,6 +742,8 @@ def breakdown_read(
                 ]
             else:
                 group.cells[code] = [_float(averages.get((key, code)))]
+        if survey.mode == Mode.ANONYMOUS:
+            group.withhold_small(ANONYMOUS_MIN_GROUP)
         groups.append(group)
     groups.sort(key=lambda g: _sort_key(grouping, g.key, g.label))
     title = BREAKDOWN_LABELS[grouping.kind]

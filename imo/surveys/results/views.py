@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -293,6 +293,38 @@ def results_texts(request: AppRequest, pk: int, code: str) -> HttpResponse:
         "surveys/results/texts.html",
         {"survey": survey, "question": question, "page": page, "qs": query.query_string()},
     )
+
+
+@requires(VIEW)
+def results_files(request: AppRequest, pk: int, code: str) -> HttpResponse:
+    """The files uploaded in answer to one question (a school monitoring's documents), paged, each with
+    its school (named surveys) and a download link."""
+    survey = survey_for(request, pk)
+    query = read_query(request, survey)
+    question = next((q for q in query.questions if q.code == code and q.kind == "file"), None)
+    if question is None:
+        raise Http404
+    files = agg.files_of(survey=survey, filters=query.own_filters, code=code)
+    page = Paginator(files, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "surveys/results/files.html",
+        {"survey": survey, "question": question, "page": page, "qs": query.query_string()},
+    )
+
+
+@requires(VIEW)
+def results_file_download(request: AppRequest, pk: int, answer_pk: int) -> FileResponse:
+    """One uploaded file as an attachment: only an answer of this survey's sent responses that the user
+    may see row by row (a school admin: their schools' answers), else 404."""
+    from imo.surveys.files import answer_file_response
+
+    survey = survey_for(request, pk)
+    query = read_query(request, survey)
+    answer = get_object_or_404(
+        agg.answers_of(survey, query.own_filters).exclude(file="").select_related("question"), pk=answer_pk
+    )
+    return answer_file_response(answer)
 
 
 @requires(VIEW)

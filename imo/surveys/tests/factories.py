@@ -33,6 +33,7 @@ from imo.surveys.models import (
     Survey,
     SurveyVersion,
 )
+from imo.surveys.tallies import tallies_rebuild
 
 _counter = {"n": 0}
 
@@ -277,6 +278,7 @@ def make_response(
                 tokens.filter(educator=educator) if educator else tokens.filter(school=school, educator=None)
             )
             tokens.update(responded=True)
+        tallies_rebuild(survey)  # as sending does: the results page reads the running tallies
     return response
 
 

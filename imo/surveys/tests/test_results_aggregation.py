@@ -200,12 +200,52 @@ def test_anonymous_survey(data):
 
 
 def test_cached_results_follow_new_answers(data):
+    """Filtered results are counted from the answers and cached under a key that any new answer changes."""
     d, survey = data
-    assert results_read(survey=survey, filters=Filters()).total == 3
+    school_b = Filters(school_ids=(d.school_b.pk,))
+    assert results_read(survey=survey, filters=school_b).total == 1
     with CaptureQueriesContext(connection) as warm:
-        assert results_read(survey=survey, filters=Filters()).total == 3
+        assert results_read(survey=survey, filters=school_b).total == 1
     assert len(warm) == 4  # questions (2), the data's version (2): the counts come from the cache
     educator = make_educator(municipality=d.municipality, school=d.school_b)
     make_response(survey=survey, educator=educator, school=d.school_b, values=sample_values(scale=1))
-    results = results_read(survey=survey, filters=Filters())
-    assert results.total == 4 and _r(results, "scale").rows[0].count == 1
+    results = results_read(survey=survey, filters=school_b)
+    assert results.total == 2 and _r(results, "scale").rows[0].count == 1
+
+
+def test_unfiltered_results_read_tallies(data):
+    """No filter: the running tallies (two small reads and the newest texts), never the answers' GROUP BY."""
+    _d, survey = data
+    cache.clear()
+    with CaptureQueriesContext(connection) as read:
+        results = results_read(survey=survey, filters=Filters())
+    assert results.total == 3
+    assert not any("GROUP BY" in q["sql"] for q in read.captured_queries)
+
+
+def test_anonymous_breakdown_hides_groups_under_three(data):
+    """Decision 0014: a group of fewer than 3 respondents of an anonymous survey shows no figures."""
+    d, _survey = data
+    anon = make_survey(organization=d.municipality, mode=Mode.ANONYMOUS)
+    for single, scale in [(0, 5), (0, 4), (0, 3), (1, 1)]:
+        make_response(survey=anon, values=sample_values(single=single, scale=scale))
+    result = breakdown_read(
+        survey=anon,
+        filters=Filters(),
+        grouping=Grouping(QUESTION, "single"),
+        codes=["scale"],
+        questions=questions_of(anon),
+    )
+    lines = {line.label: line for line in (g.line("scale") for g in result.groups)}
+    big, small = lines["Да, регулярно"], lines["Иногда"]
+    assert not big.hidden and big.answered == 3 and big.cells[-1] == 4.0
+    assert small.hidden and small.answered == 0 and all(cell is None for cell in small.cells)
+    # A named survey shows every group whatever its size.
+    named = breakdown_read(
+        survey=_survey,
+        filters=Filters(),
+        grouping=Grouping(QUESTION, "single"),
+        codes=["scale"],
+        questions=questions_of(_survey),
+    )
+    assert not any(g.line("scale").hidden for g in named.groups)
