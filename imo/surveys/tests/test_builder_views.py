@@ -177,9 +177,14 @@ def test_publish_unpublish_delete(methodist, district):
     survey = make_office_survey(district, **dates())
     add_choice(survey)
     make_educator(municipality=district.municipality, school=district.school_a)
+    builder = reverse("surveys:builder", args=[survey.pk])
+    assert reverse("surveys:results", args=[survey.pk]) not in methodist.get(builder).content.decode()
     response = methodist.post(reverse("surveys:publish", args=[survey.pk]), follow=True)
     assert "Анкета опубликована" in response.content.decode()
     assert RespondentToken.objects.filter(survey=survey).count() == 1
+    page = methodist.get(builder).content.decode()  # a published survey: its tracking and results at hand
+    assert reverse("surveys:tracking", args=[survey.pk]) in page
+    assert reverse("surveys:results", args=[survey.pk]) in page
     methodist.post(reverse("surveys:unpublish", args=[survey.pk]))
     survey.refresh_from_db()
     assert not survey.is_published
