@@ -6,6 +6,8 @@
 #   make test        every check CI runs: ruff, mypy, import-linter, migrations, tests (SQLite,
 #                    PostgreSQL when reachable, Chromium); CI=true turns any skipped step into a failure
 #   make bench       page timings at region scale against the Django admin baseline (bench/results/)
+#   make loadtest    locust against `imo serve` on PostgreSQL at region scale for LOADTEST_SECONDS (300);
+#                    ARGS=--restart-postgres restarts PostgreSQL mid-run and checks the recovery
 #   make lint | fmt | typecheck   the single checks, for use while editing
 
 PYTHON ?= python3
@@ -22,13 +24,14 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime-$(RUNTIME_HASH)
 DEV_STAMP := $(VENV)/.installed-dev-$(DEV_HASH)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install install-dev demo demo-reset test bench lint fmt typecheck
+.PHONY: help venv install install-dev demo demo-reset test bench loadtest lint fmt typecheck
 
 help:
 	@echo "make demo        run the demo at http://127.0.0.1:8000 (ARGS='...' passes options to 'imo demo')"
 	@echo "make demo-reset  rebuild the demo data"
 	@echo "make test        all checks and tests (what CI runs)"
 	@echo "make bench       benchmarks at region scale -> bench/results/latest.json"
+	@echo "make loadtest    load test on PostgreSQL -> bench/results/loadtest.json (ARGS=--restart-postgres)"
 	@echo "make lint        ruff check, ruff format --check, import-linter"
 	@echo "make fmt         sort imports and format with ruff"
 	@echo "make typecheck   mypy"
@@ -68,6 +71,10 @@ test: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/run.py $(ARGS)
+
+LOADTEST_SECONDS ?= 300
+loadtest: install-dev
+	LOADTEST_SECONDS=$(LOADTEST_SECONDS) $(BIN)/python loadtest/run.py $(ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

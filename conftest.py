@@ -11,8 +11,8 @@ also put in the environment for any `imo …` subprocess a test may start:
   installed (checked by the browser tests loading the stylesheet).
 - plain http: with DEBUG off the settings default to production values (SSL redirect, secure-only
   cookies, HSTS); the test client and the live server speak http, so those are off.
-- a scratch var directory (IMO_VAR_DIR, MEDIA_ROOT, STATIC_ROOT), so tests never touch the
-  developer's demo database, uploads or collected static files in var/.
+- a scratch var directory (IMO_VAR_DIR, MEDIA_ROOT, STATIC_ROOT, the rate-limit cache), so tests never
+  touch the developer's demo database, uploads, collected static files or rate-limit counters in var/.
 - Argon2 at its smallest cost (see `_cheap_argon2`), so factories that make users stay fast.
 
 `setdefault` for the environment (except the scratch IMO_VAR_DIR): a value set on purpose by whoever
@@ -71,6 +71,10 @@ def _patch_settings() -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = VAR_DIR / "media"
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {**settings.CACHES["ratelimit"], "LOCATION": str(VAR_DIR / "cache")},
+    }
     settings.STATIC_ROOT = VAR_DIR / "static"
 
 
@@ -112,11 +116,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.e2e)
 
 
+# The lists data migrations seed (each function is idempotent: get_or_create).
+SEEDED_BY_MIGRATIONS = (
+    ("imo.reference.migrations.0002_seed", "seed"),
+    ("imo.training.migrations.0002_topics", "add_topics"),
+    ("imo.olympiads.migrations.0002_subjects", "add_subjects"),
+    ("imo.library.migrations.0003_kinds", "add_kinds"),
+)
+
+
 @pytest.fixture(autouse=True)
 def _seeded_catalogues(request: pytest.FixtureRequest) -> None:
     """Transactional tests (browser tests, the worker's) end with a flush that empties every table,
-    including the catalogues a data migration seeded (subjects, positions, grades): the next test
-    would find no «Учитель». Seed them again for tests that use such a database."""
+    including the catalogues a data migration seeded (subjects, positions, grades, topics, olympiad
+    subjects, document kinds): the next test would find no «Учитель». Seed them again for tests that use
+    such a database."""
     if not {"transactional_db", "live_server"} & set(request.fixturenames):
         return
     request.getfixturevalue("transactional_db")
@@ -124,4 +138,5 @@ def _seeded_catalogues(request: pytest.FixtureRequest) -> None:
 
     from django.apps import apps
 
-    import_module("imo.reference.migrations.0002_seed").seed(apps, None)
+    for module, function in SEEDED_BY_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)

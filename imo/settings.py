@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security: turns a database outage in any view into the Russian 503 page.
+    "imo.core.middleware.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,6 +116,10 @@ SQLITE_OPTIONS = {
     # WAL and IMMEDIATE transactions avoid most "database is locked" errors under concurrent use.
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     "transaction_mode": "IMMEDIATE",
+    # How long a writer waits for the lock before "database is locked" (Python's default is 5 s). Writers
+    # queue at BEGIN IMMEDIATE; on a busy or slow server 5 s was not enough for 8 people saving at once
+    # (tests/faults/test_sqlite_writers.py), 20 s is: a page that waits is better than a lost save.
+    "timeout": 20,
 }
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'imo.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
@@ -152,6 +158,19 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+
+# Password-reset requests (each sends an e-mail) are limited per client address and per e-mail address in
+# an hour (imo.core.ratelimit): against mail flooding of a person and the office's mail server being listed.
+IMO_PASSWORD_RESET_PER_IP_HOURLY = int(os.environ.get("IMO_PASSWORD_RESET_PER_IP_HOURLY", "10"))
+IMO_PASSWORD_RESET_PER_EMAIL_HOURLY = int(os.environ.get("IMO_PASSWORD_RESET_PER_EMAIL_HOURLY", "3"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rate-limit counters must be shared by gunicorn's worker processes: files in var/, no server needed.
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "ratelimit"),
+    },
+}
 
 # Sessions end after IMO_SESSION_IDLE_MINUTES without a request (IdleSessionMiddleware renews them).
 SESSION_IDLE_SECONDS = int(os.environ.get("IMO_SESSION_IDLE_MINUTES", "60")) * 60

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -13,7 +15,10 @@ from django.urls import reverse_lazy
 
 from imo.accounts.forms import LoginForm, ProfileForm, bootstrap_fields
 from imo.accounts.services import profile_update
+from imo.core import ratelimit
 from imo.core.access import AppRequest, login_only
+
+MSG_RESET_TOO_OFTEN = "Слишком много запросов на восстановление пароля. Попробуйте через час."
 
 
 class LoginView(auth_views.LoginView):
@@ -42,6 +47,29 @@ class PasswordResetView(BootstrapFormMixin, auth_views.PasswordResetView):
     email_template_name = "accounts/emails/password_reset.txt"
     subject_template_name = "accounts/emails/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Each request sends an e-mail: limited per client address and per address asked for, counted
+        # whether or not the address belongs to someone (the answer must not tell which).
+        email = form.cleaned_data["email"]
+        within_ip = ratelimit.allow(
+            scope="password-reset-ip",
+            key=get_client_ip_address(self.request) or "unknown",
+            limit=settings.IMO_PASSWORD_RESET_PER_IP_HOURLY,
+            period=3600,
+        )
+        within_email = within_ip and ratelimit.allow(
+            scope="password-reset-email",
+            key=email,
+            limit=settings.IMO_PASSWORD_RESET_PER_EMAIL_HOURLY,
+            period=3600,
+        )
+        if not within_email:
+            form.add_error(None, MSG_RESET_TOO_OFTEN)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(BootstrapFormMixin, auth_views.PasswordResetConfirmView):

@@ -11,6 +11,7 @@ class AttestationConfig(AppConfig):
 
         from imo.attestation import (
             facets,
+            personal_data,
             rules,  # noqa: F401  (registers the permissions)
         )
         from imo.attestation.applications import setup as applications_setup
@@ -59,3 +60,4 @@ class AttestationConfig(AppConfig):
         schedule_setup.ready()
         reminders_setup.ready()
         facets.ready()
+        personal_data.ready()  # sheets of the educator's subject-access export, erasure

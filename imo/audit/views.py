@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from imo.audit.changes import describe_entries, model_label
 from imo.audit.selectors import log_entries_visible_to, log_entry_get_for
@@ -22,16 +23,19 @@ def _table(request: AppRequest) -> LogTable:
 
 
 @requires("audit.view_log")
+@require_safe  # the change log is read, never written, from a page
 def log_list(request: AppRequest) -> HttpResponse:
     return _table(request).render("audit/log_list.html", {"breadcrumbs": [LIST_CRUMB]})
 
 
 @requires("audit.view_log")
+@require_safe  # the change log is read, never written, from a page
 def log_export(request: AppRequest) -> HttpResponse:
     return _table(request).export_response()
 
 
 @requires("audit.view_log")
+@require_safe  # the change log is read, never written, from a page
 def log_detail(request: AppRequest, pk: int) -> HttpResponse:
     entry = log_entry_get_for(user=request.user, pk=pk)
     row = describe_entries([entry])[0]

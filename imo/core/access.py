@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django_htmx.middleware import HtmxDetails
 
 P = ParamSpec("P")
@@ -26,12 +27,15 @@ def check(user: Any, permission: str, obj: object | None = None) -> None:
         raise PermissionDenied
 
 
-def requires(permission: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """View decorator: log in first, then hold `permission` (a rules permission, checked without object)."""
+def requires(
+    permission: str,
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """View decorator: log in first, then hold `permission` (a rules permission, checked without object).
+    Typed with HttpResponseBase so that file downloads (FileResponse streams) are views like any other."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             check(request.user, permission)

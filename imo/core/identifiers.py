@@ -20,12 +20,17 @@ def digits_only(value: str | int | None) -> str:
     return _NON_DIGITS.sub("", str(value)).strip()
 
 
+def _ascii_digits(value: str) -> bool:
+    """Only 0–9: `str.isdigit()` also takes "²" and "١", which `int()` rejects or a register cannot read."""
+    return value.isascii() and value.isdigit()
+
+
 def _weighted(digits: str, weights: tuple[int, ...]) -> int:
     return sum(int(d) * w for d, w in zip(digits, weights, strict=False))
 
 
 def inn_is_valid(value: str) -> bool:
-    if not value.isdigit() or len(value) not in (10, 12):
+    if not _ascii_digits(value) or len(value) not in (10, 12):
         return False
     if len(value) == 10:
         check = _weighted(value, (2, 4, 10, 3, 5, 9, 4, 6, 8)) % 11 % 10
@@ -36,7 +41,7 @@ def inn_is_valid(value: str) -> bool:
 
 
 def ogrn_is_valid(value: str) -> bool:
-    if not value.isdigit():
+    if not _ascii_digits(value):
         return False
     if len(value) == 13:
         return int(value[:12]) % 11 % 10 == int(value[12])
@@ -46,7 +51,7 @@ def ogrn_is_valid(value: str) -> bool:
 
 
 def snils_is_valid(value: str) -> bool:
-    if not value.isdigit() or len(value) != 11:
+    if not _ascii_digits(value) or len(value) != 11:
         return False
     number, check = value[:9], int(value[9:])
     if int(number) <= 1001998:  # the checksum applies only above 001-001-998
@@ -63,7 +68,7 @@ def snils_is_valid(value: str) -> bool:
     return expected == check
 
 
-_KPP = re.compile(r"^\d{4}[0-9A-Z]{2}\d{3}$")
+_KPP = re.compile(r"^\d{4}[0-9A-Z]{2}\d{3}$", re.ASCII)  # \d would take "١" too
 
 
 def kpp_is_valid(value: str) -> bool:
@@ -72,7 +77,7 @@ def kpp_is_valid(value: str) -> bool:
 
 def validate_inn(value: str) -> None:
     digits = digits_only(value)
-    if not digits.isdigit() or len(digits) not in (10, 12):
+    if not _ascii_digits(digits) or len(digits) not in (10, 12):
         raise ValidationError("ИНН должен состоять из 10 цифр (организация) или 12 цифр (физическое лицо).")
     if not inn_is_valid(digits):
         raise ValidationError("ИНН введён с ошибкой: не сходится контрольное число.")
@@ -87,7 +92,7 @@ def validate_organization_inn(value: str) -> None:
 
 def validate_ogrn(value: str) -> None:
     digits = digits_only(value)
-    if not digits.isdigit() or len(digits) not in (13, 15):
+    if not _ascii_digits(digits) or len(digits) not in (13, 15):
         raise ValidationError("ОГРН должен состоять из 13 цифр (ОГРНИП — из 15).")
     if not ogrn_is_valid(digits):
         raise ValidationError("ОГРН введён с ошибкой: не сходится контрольное число.")
@@ -95,7 +100,7 @@ def validate_ogrn(value: str) -> None:
 
 def validate_snils(value: str) -> None:
     digits = digits_only(value)
-    if not digits.isdigit() or len(digits) != 11:
+    if not _ascii_digits(digits) or len(digits) != 11:
         raise ValidationError("СНИЛС должен состоять из 11 цифр: XXX-XXX-XXX YY.")
     if not snils_is_valid(digits):
         raise ValidationError("СНИЛС введён с ошибкой: не сходится контрольное число.")

@@ -11,6 +11,7 @@ class LibraryConfig(AppConfig):
 
         from imo.library import (
             models,
+            personal_data,
             rules,  # noqa: F401  (registers the permissions)
         )
         from imo.library.digest import setup as digest_setup
@@ -28,3 +29,4 @@ class LibraryConfig(AppConfig):
         )
         for part in (search_setup, files_setup, documents_setup, news_setup, digest_setup):
             part.ready()
+        personal_data.ready()  # sheet of the educator's subject-access export, erasure

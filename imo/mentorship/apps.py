@@ -38,7 +38,7 @@ class MentorshipConfig(AppConfig):
         from imo.core.navigation import Direction, NavItem, register
         from imo.core.portfolio import register_portfolio_source
         from imo.core.profile import ProfileSection, register_section
-        from imo.mentorship import rules  # noqa: F401  (registers the permissions)
+        from imo.mentorship import personal_data, rules  # noqa: F401  (rules registers the permissions)
         from imo.mentorship.models import Mentorship, MentorshipPlanItem, MentorshipReport
         from imo.mentorship.profile import section_context
 
@@ -62,4 +62,5 @@ class MentorshipConfig(AppConfig):
                 context=section_context,
             )
         )
+        personal_data.ready()  # sheet of the educator's subject-access export
         register_portfolio_source("mentorship", "Наставническая деятельность", mentoring_portfolio, order=50)

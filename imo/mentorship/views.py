@@ -33,7 +33,8 @@ from imo.mentorship.forms import (
 )
 from imo.mentorship.models import Mentorship, MentorshipReport
 from imo.orgs.selectors import educational_organizations_visible_to
-from imo.staff.models import Educator, Employment
+from imo.staff.access_log import personal_data_access_log
+from imo.staff.models import Educator, Employment, PersonalDataAccess
 from imo.staff.selectors import active_on, educators_visible_to
 
 
@@ -118,6 +119,12 @@ MENTORSHIP_EXPORT = (
 )
 
 
+def _log_pairs(request: HttpRequest, pairs: Any, what: str, action: str) -> None:
+    """The personal-data access log: both people of each pair shown."""
+    ids = [pk for m in pairs for pk in (m.mentor_id, m.mentee_id)]
+    personal_data_access_log(user=request.user, action=action, educator_ids=ids, what=what)
+
+
 @requires("mentorship.view_lists")
 def mentorship_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Mentorship.Status.ACTIVE)
@@ -126,14 +133,18 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
     school_id = _int_param(request, "school")
     queryset = selectors.mentorship_list(user=request.user, status=status, school_id=school_id)
     if request.GET.get("export") == "xlsx":
+        rows = list(queryset)
+        _log_pairs(request, rows, "Наставничество (выгрузка)", PersonalDataAccess.Action.EXPORT)
         return xlsx_response(
-            write_xlsx(MENTORSHIP_EXPORT, queryset, sheet_name="Наставничество"), "Наставничество.xlsx"
+            write_xlsx(MENTORSHIP_EXPORT, rows, sheet_name="Наставничество"), "Наставничество.xlsx"
         )
+    page = paginate(request, queryset)
+    _log_pairs(request, page.object_list, "Наставничество", PersonalDataAccess.Action.VIEW)
     return render(
         request,
         "mentorship/list.html",
         {
-            "page": paginate(request, queryset),
+            "page": page,
             "status": status,
             "statuses": Mentorship.Status.choices,
             "school_id": school_id,
@@ -231,6 +242,7 @@ def _detail(
 @login_only
 def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = selectors.mentorship_get_for(user=request.user, pk=pk)
+    _log_pairs(request, [mentorship], "Карточка наставничества", PersonalDataAccess.Action.VIEW)
     return _detail(request, mentorship)
 
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -9,8 +11,10 @@ class OlympiadsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from imo.core.jobs.chores import register_chore
         from imo.olympiads import (
             models,
+            privacy,
             rules,  # noqa: F401  (registers the permissions)
         )
         from imo.olympiads.analytics import setup as analytics_setup
@@ -50,3 +54,7 @@ class OlympiadsConfig(AppConfig):
             analytics_setup,
         ):
             part.ready()
+        privacy.ready()  # sheets of the educator's subject-access export
+        auditlog.register(models.RetentionSettings)
+        # Daily: works and parents' statements whose retention period ran out, destroyed with an act.
+        register_chore("olympiads.retention", privacy.retention_chore, every=dt.timedelta(days=1))

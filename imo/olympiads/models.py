@@ -576,3 +576,64 @@ class Enrolment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.school}, {self.grade} класс: {self.students}"
+
+
+class RetentionSettings(models.Model):
+    """How long works and parents' statements are kept after the academic year of the olympiad ends
+    (olympiads.md, 15: «not less than 1 year» in typical regional rules), one row (pk=1) the office edits."""
+
+    works_years = models.PositiveSmallIntegerField(
+        "работы (шифры, баллы по заданиям) хранятся после окончания учебного года, лет",
+        default=1,
+        validators=[MinValueValidator(1)],
+    )
+    consents_years = models.PositiveSmallIntegerField(
+        "заявления родителей (и их сканы) хранятся после окончания учебного года, лет",
+        default=1,
+        validators=[MinValueValidator(1)],
+    )
+
+    class Meta:
+        verbose_name = "сроки хранения работ и заявлений"
+        verbose_name_plural = "сроки хранения работ и заявлений"
+
+    def __str__(self) -> str:
+        return "Сроки хранения работ и заявлений"
+
+    @classmethod
+    def current(cls) -> RetentionSettings:
+        """The one row; defaults until the office saves its own."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class RetentionAct(models.Model):
+    """The act of the scheduled destruction of works or statements whose retention period ran out."""
+
+    class Kind(models.TextChoices):
+        WORKS = "works", "работы участников"
+        CONSENTS = "consents", "заявления родителей"
+
+    made_on = models.DateField("дата акта")
+    kind = models.CharField("что уничтожено", max_length=16, choices=Kind.choices)
+    academic_year = models.ForeignKey(
+        "reference.AcademicYear", models.PROTECT, related_name="+", verbose_name="учебный год"
+    )
+    municipality = models.ForeignKey(
+        "orgs.Organization",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="муниципалитет",
+    )
+    rows = models.PositiveIntegerField("уничтожено записей")
+    files = models.PositiveIntegerField("удалено файлов", default=0)
+    basis = models.CharField("основание", max_length=300)
+
+    class Meta:
+        verbose_name = "акт об уничтожении по истечении срока хранения"
+        verbose_name_plural = "акты об уничтожении по истечении срока хранения"
+        ordering = ["-made_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Акт от {self.made_on:%d.%m.%Y}: {self.get_kind_display()}, {self.academic_year}"

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from imo.core.conflicts import ensure_unchanged
 from imo.core.identifiers import digits_only
 from imo.core.text import collapse_spaces, search_text
 from imo.orgs.invitations import send_invitation
@@ -58,8 +59,9 @@ def organization_create(*, data: dict[str, Any], by: Any | None = None) -> Organ
 
 @transaction.atomic
 def organization_update(
-    *, organization: Organization, data: dict[str, Any], by: Any | None = None
+    *, organization: Organization, data: dict[str, Any], by: Any | None = None, version: str | None = None
 ) -> Organization:
+    ensure_unchanged(organization, version)
     values = _clean_values(data)
     parent_changed = "parent" in values and values["parent"] != organization.parent
     if (

@@ -10,7 +10,8 @@ class StaffConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from imo.core.navigation import Direction, NavItem, register
-        from imo.staff import rules  # noqa: F401  (registers the permissions)
+        from imo.core.personal_data import register_access_loggers
+        from imo.staff import access_log, rules  # noqa: F401  (rules registers the permissions)
         from imo.staff.models import Award, Consent, EducationRecord, Educator, Employment
         from imo.staff.sections import BUILTIN_SECTIONS  # noqa: F401  (registers the built-in profile sections)
         from imo.staff.views import proposals  # noqa: F401  (registers its profile section)
@@ -21,6 +22,10 @@ class StaffConfig(AppConfig):
         auditlog.register(Award, exclude_fields=["created_at", "updated_at"])
         auditlog.register(Employment, exclude_fields=["created_at", "updated_at"], m2m_fields={"subjects"})
         auditlog.register(Consent, exclude_fields=["created_at", "updated_at"])
+        # The access log for the pages of the layers below staff (users and roles in orgs).
+        register_access_loggers(
+            log=access_log.personal_data_access_log, log_table=access_log.log_table_access
+        )
         # Links whose page does not exist (yet) or that the user may not open are not shown.
         analytics, administration = Direction.ANALYTICS, Direction.ADMINISTRATION
         register(

@@ -264,6 +264,19 @@ class PersonalDataAccess(models.Model):
     what = models.CharField("что", max_length=300, blank=True)
     educators = models.ManyToManyField(Educator, verbose_name="записи", related_name="+", blank=True)
     count = models.PositiveIntegerField("число записей", default=0)
+    # People who are not educators (students, users, …): the kind of record, their ids and a short text;
+    # `organization` is whose data it was (a school, a municipality), so the log is scoped without educators.
+    subject_model = models.CharField("вид записей", max_length=100, blank=True)
+    subject_ids = models.JSONField("коды записей", default=list, blank=True)
+    subject = models.CharField("о ком", max_length=300, blank=True)
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="чьи данные",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = "доступ к персональным данным"

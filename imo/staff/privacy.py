@@ -38,6 +38,7 @@ from imo.core.names import initial, short_name
 from imo.core.text import collapse_spaces
 from imo.orgs.models import USER_MANAGER_ROLES
 from imo.orgs.selectors import scope_paths
+from imo.staff import personal_sections
 from imo.staff.access_log import personal_data_access_log, personal_data_accesses
 from imo.staff.merging import merged_ids
 from imo.staff.models import (
@@ -317,6 +318,9 @@ class _Workbook:
         return self.buffer.getvalue()
 
 
+SubjectWorkbook = _Workbook  # other apps' subject exports (olympiad students) use the same layout
+
+
 def _educator_fields(educator: Educator, *, by: Any) -> list[tuple[str, Any]]:
     user = educator.user
     return [
@@ -461,6 +465,8 @@ def subject_access_export(*, educator: Educator, by: Any) -> bytes:
         ),
         "Предложенных изменений нет.",
     )
+    for section in personal_sections.sections():  # what the domain apps hold (attestation, training, …)
+        book.sheet(section.title, section.columns, section.rows_of(educator), section.empty)
     book.sheet(
         "Доступ к данным",
         [("Когда", 16), ("Кто", 30), ("Действие", 28), ("Что", 50), ("Записей", 10)],
@@ -544,6 +550,11 @@ def educator_erase(
         raise ValidationError({"made_on": "Дата акта не может быть в будущем."})
     act.full_clean()
     act.save()
+
+    # What the domain apps hold (survey texts, digest subscription, …): first, while the record still
+    # names its account, in this transaction.
+    for eraser in personal_sections.erasers():
+        eraser(educator)
 
     now = timezone.now()
     pk = educator.pk
@@ -652,7 +663,8 @@ def erasure_extract(act: ErasureAct) -> ErasureExtract:
 
 
 def access_log_visible_to(user: Any) -> QuerySet[PersonalDataAccess]:
-    """Entries about at least one educator in the user's scope (erased ones included), newest first."""
+    """Entries about at least one educator in the user's scope (erased ones included) or about other
+    people of an organisation in it, newest first."""
     queryset = PersonalDataAccess.objects.select_related("user").order_by("-at", "-pk")
     if not may_manage_personal_data(user):
         return queryset.none()
@@ -660,8 +672,11 @@ def access_log_visible_to(user: Any) -> QuerySet[PersonalDataAccess]:
         return queryset
     link = PersonalDataAccess.educators.through
     visible = educators_visible_to(user=user, include_erased=True).values("pk")
+    others = Q(pk__in=[])  # rows about other people: by the organisation whose data it was
+    for path in scope_paths(user, USER_MANAGER_ROLES):
+        others |= Q(organization__path__startswith=path)
     return queryset.filter(
-        Exists(link.objects.filter(personaldataaccess_id=OuterRef("pk"), educator_id__in=visible))
+        Exists(link.objects.filter(personaldataaccess_id=OuterRef("pk"), educator_id__in=visible)) | others
     )
 
 

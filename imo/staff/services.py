@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from imo.core.conflicts import ensure_unchanged
 from imo.core.identifiers import digits_only
 from imo.core.text import collapse_spaces, fold, search_text
 from imo.orgs.models import Organization
@@ -77,7 +78,10 @@ def educator_create(*, municipality: Organization, data: dict[str, Any], by: Any
 
 
 @transaction.atomic
-def educator_update(*, educator: Educator, data: dict[str, Any], by: Any | None = None) -> Educator:
+def educator_update(
+    *, educator: Educator, data: dict[str, Any], by: Any | None = None, version: str | None = None
+) -> Educator:
+    ensure_unchanged(educator, version)
     for key, value in clean_educator_values(data).items():
         setattr(educator, key, value)
     refresh_derived(educator)

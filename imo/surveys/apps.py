@@ -11,6 +11,7 @@ class SurveysConfig(AppConfig):
 
         from imo.surveys import (
             models,
+            personal_data,
             rules,  # noqa: F401  (registers the permissions)
         )
         from imo.surveys.answering import setup as answering_setup
@@ -28,3 +29,4 @@ class SurveysConfig(AppConfig):
             auditlog.register(model)
         for part in (builder_setup, answering_setup, tracking_setup, results_setup):
             part.ready()
+        personal_data.ready()  # sheet of the educator's subject-access export, erasure

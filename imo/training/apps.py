@@ -11,6 +11,7 @@ class TrainingConfig(AppConfig):
 
         from imo.training import (
             models,
+            personal_data,
             rules,  # noqa: F401  (registers the permissions)
         )
         from imo.training.catalogue import setup as catalogue_setup
@@ -46,3 +47,4 @@ class TrainingConfig(AppConfig):
             development_setup,
         ):
             part.ready()
+        personal_data.ready()  # sheets of the educator's subject-access export, erasure

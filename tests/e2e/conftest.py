@@ -20,7 +20,6 @@ user. A test that really needs the policy off can say `@pytest.mark.browser_cont
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable
 from functools import cache
@@ -82,25 +81,8 @@ def _single_threaded_server(self: LiveServerThread, connections_override: Any = 
 setattr(LiveServerThread, "_create_server", _single_threaded_server)  # noqa: B010  (not in the stubs)
 
 
-# --- lists the data migrations fill ---------------------------------------------------------------
-
-# Browser tests run against a live server, so each test's database is flushed afterwards — which also
-# empties the lists that data migrations seeded (topics of courses, subjects of the olympiad). Put them back
-# before every test, with the migrations' own functions, so a test does not depend on running first.
-SEEDED_BY_MIGRATIONS = (
-    ("imo.training.migrations.0002_topics", "add_topics"),
-    ("imo.olympiads.migrations.0002_subjects", "add_subjects"),
-    ("imo.library.migrations.0003_kinds", "add_kinds"),
-)
-
-
-@pytest.fixture(autouse=True)
-def seeded_lists(transactional_db: None) -> None:
-    from django.apps import apps as django_apps
-
-    for module, function in SEEDED_BY_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(django_apps, None)
-
+# The lists data migrations fill are put back before every test by the root conftest
+# (`_seeded_catalogues`): a live server's test database is flushed after each test.
 
 # --- accessibility ------------------------------------------------------------------------------
 

@@ -40,7 +40,8 @@ from imo.core.documents.downloads import attachment
 from imo.core.forms import add_service_errors
 from imo.core.text import fold
 from imo.reference.models import Position
-from imo.staff.models import Educator, Employment
+from imo.staff.access_log import log_table_access, personal_data_access_log
+from imo.staff.models import Educator, Employment, PersonalDataAccess
 from imo.staff.selectors import active_on, educator_get_for, educator_of_user
 
 Status = Application.Status
@@ -73,15 +74,23 @@ def application_list(request: AppRequest) -> HttpResponse:
     table = _table(request)
     title = "Заявления на аттестацию" if _sees_others(request.user) else "Мои заявления на аттестацию"
     can_start = selectors.educators_may_apply_for(user=request.user).exists()
-    return table.render(
+    response = table.render(
         "attestation/applications/list.html",
         {"title": title, "can_start": can_start},
     )
+    log_table_access(
+        table, user=request.user, what="Заявления на аттестацию", educator_fields=["educator_id"]
+    )
+    return response
 
 
 @requires(VIEW_LIST)
 def application_export(request: AppRequest) -> HttpResponse:
-    return _table(request).export_response()
+    table = _table(request)
+    log_table_access(
+        table, user=request.user, what="Заявления на аттестацию", export=True, educator_fields=["educator_id"]
+    )
+    return table.export_response()
 
 
 # --- starting an application ----------------------------------------------------------------------
@@ -223,6 +232,12 @@ def _detail(request: HttpRequest, application: Application, status: int = 200, *
 @login_only
 def application_detail(request: AppRequest, pk: int) -> HttpResponse:
     application = _get(request, pk)
+    personal_data_access_log(
+        user=request.user,
+        action=PersonalDataAccess.Action.VIEW,
+        educator_ids=[application.educator_id],
+        what=f"Заявление на аттестацию № {application.pk}",
+    )
     return _detail(request, application)
 
 

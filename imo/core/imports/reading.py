@@ -16,6 +16,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,10 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"{\\rtf", "Файл — документ RTF, а не таблица. Загрузите таблицу Excel (.xlsx) или CSV."),
 )
 
+
+# What zipfile raises on a damaged archive: a flipped byte in compressed data is a zlib.error, an unknown
+# compression method NotImplementedError; neither is one of its own exceptions.
+_ZIP_ERRORS = (KeyError, zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, ValueError)
 
 CORRUPT = (
     "Файл повреждён или загрузился не полностью. Откройте его в Excel, сохраните заново и загрузите ещё раз."
@@ -161,7 +166,7 @@ def _read_zip_workbook(path: Path, size: int, header_score: HeaderScore) -> Tabl
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except _ZIP_ERRORS:
         raise ImportFileError(CORRUPT) from None
     if "word/document.xml" in names:
         raise ImportFileError("Это документ Word (.docx), а не таблица. Загрузите таблицу Excel (.xlsx).")
@@ -369,7 +374,7 @@ def _xlsx_sheet_paths(path: Path) -> dict[str, str]:
         with zipfile.ZipFile(path) as archive:
             workbook = archive.read("xl/workbook.xml")
             rels = archive.read("xl/_rels/workbook.xml.rels")
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except _ZIP_ERRORS:
         return {}
     targets: dict[str, str] = {}
     for tag in _REL_TAG.findall(rels):
@@ -399,7 +404,7 @@ def _check_sheet_size(path: Path, part: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
             head = stream.read(4096)
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except _ZIP_ERRORS:
         return
     match = _DIMENSION.search(head)
     if not match:
@@ -439,7 +444,7 @@ def _formulas_without_value(path: Path, part: str, col_offset: int) -> set[tuple
             if not found:
                 return set()
             content = archive.read(part)
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except _ZIP_ERRORS:
         return set()
     missing: set[tuple[int, int]] = set()
     for before, letters, number, after, body in _CELL.findall(content):

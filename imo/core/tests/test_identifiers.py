@@ -8,6 +8,7 @@ from imo.core.identifiers import (
     ogrn_is_valid,
     snils_is_valid,
     validate_inn,
+    validate_kpp,
     validate_ogrn,
     validate_organization_inn,
     validate_snils,
@@ -44,3 +45,19 @@ def test_validators_accept_formatting_and_give_russian_messages():
         validate_organization_inn("500100732259")
     with pytest.raises(ValidationError, match="13 цифр"):
         validate_ogrn("12345")
+
+
+@pytest.mark.parametrize(
+    ("check", "value"),
+    [
+        (validate_inn, "²" * 10),  # str.isdigit() is true for superscripts, int() raised ValueError (a 500)
+        (validate_organization_inn, "²" * 10),
+        (validate_snils, "²" * 11),
+        (validate_ogrn, "²" * 13),
+        (validate_inn, "٧٧٠٧٠٨٣٨٩٣"),  # a valid ИНН in Arabic-Indic digits must not pass as one
+        (validate_kpp, "٧٧٠٧٠١٠٠١"),
+    ],
+)
+def test_non_ascii_digits_are_a_russian_validation_error(check, value):
+    with pytest.raises(ValidationError, match=r"[а-яё]"):
+        check(value)

@@ -181,3 +181,37 @@ def test_too_many_rows_is_refused(write, settings):
     with pytest.raises(ImportFileError) as error:
         read_table(write(files.xlsx([HEADER] + [["Иванов", "", ""]] * 10)), header_score=score)
     assert "больше 5 строк" in error.value.message
+
+
+def _damaged_part(content: bytes, part: str, *, method: int | None = None) -> bytes:
+    """The workbook with the compressed bytes of one part overwritten (or its compression method changed):
+    the archive's directory is intact, so it opens, and the damage shows only when the part is read."""
+    import io
+    import zipfile
+
+    data = bytearray(content)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        info = archive.getinfo(part)
+    if method is not None:  # zipfile trusts the central directory's entry (its name begins at byte 46)
+        entry = bytes(data).rfind(part.encode()) - 46
+        assert data[entry : entry + 4] == b"PK\x01\x02"
+        data[entry + 10 : entry + 12] = method.to_bytes(2, "little")
+        return bytes(data)
+    offset = info.header_offset
+    name_length = int.from_bytes(data[offset + 26 : offset + 28], "little")
+    extra_length = int.from_bytes(data[offset + 28 : offset + 30], "little")
+    start = offset + 30 + name_length + extra_length
+    data[start : start + info.compress_size] = b"\xff" * info.compress_size
+    return bytes(data)
+
+
+@pytest.mark.parametrize("method", [None, 99])
+def test_damaged_compressed_data_is_a_corrupt_file_not_a_crash(write, method):
+    # Found by tests/fuzz: a flipped byte inside a part raised zlib.error (an unknown compression method,
+    # NotImplementedError) out of the reader — a 500 on the upload page.
+    content = _damaged_part(
+        files.xlsx([HEADER, ["Иванов", "01.01.1980", ""]]), "xl/workbook.xml", method=method
+    )
+    with pytest.raises(ImportFileError) as error:
+        read_table(write(content), header_score=score)
+    assert "повреждён" in error.value.message

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from imo.core.conflicts import ensure_unchanged
 from imo.core.text import collapse_spaces, fold
 from imo.library.models import ActStatus, Document, DocumentFile, DocumentKind, LibrarySettings, Tag
 
@@ -173,8 +174,11 @@ def document_create(*, organization: Any, data: dict[str, Any], upload: Any | No
 
 
 @transaction.atomic
-def document_update(*, document: Document, data: dict[str, Any], by: Any) -> Document:
+def document_update(
+    *, document: Document, data: dict[str, Any], by: Any, version: str | None = None
+) -> Document:
     """Change the card of a document (the file goes through `document_file_add`)."""
+    ensure_unchanged(document, version)
     _apply(document, data)
     _validate(document)
     tags = tags_get_or_create(data.get("tags", "")) if "tags" in data else None

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from imo.core.access import AppRequest, requires
+from imo.core.conflicts import loaded_version, track_version, without_version
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
 from imo.core.forms import add_service_errors
 from imo.core.paging import PAGE_SIZES
@@ -274,9 +275,15 @@ def document_create(request: AppRequest) -> HttpResponse:
 def document_edit(request: AppRequest, pk: int) -> HttpResponse:
     document = _editable(request, pk)
     form = _document_form(request, document)
+    track_version(form, document)
     if request.method == "POST" and form.is_valid():
         try:
-            services.document_update(document=document, data=dict(form.cleaned_data), by=request.user)
+            services.document_update(
+                document=document,
+                data=without_version(form.cleaned_data),
+                by=request.user,
+                version=loaded_version(form),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

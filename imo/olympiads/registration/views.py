@@ -16,15 +16,18 @@ from django.utils.http import urlencode
 from imo.core.access import AppRequest, check, requires
 from imo.core.imports import views as import_views
 from imo.core.imports.selectors import import_run_get_for
-from imo.olympiads.models import Participation, Stage, StageSubject
+from imo.olympiads.models import Participation, Stage, StageSubject, Student
 from imo.olympiads.registration import selectors, services
 from imo.olympiads.registration.forms import TeachersForm
 from imo.olympiads.registration.importing import REGISTRATION_IMPORT
 from imo.olympiads.registration.tables import ParticipationTable
+from imo.staff.access_log import log_table_access
 
 
 def _int(value: Any) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
+    text = str(value or "")
+    # isascii: str.isdigit() is also true for "²" and "٣", which int() rejects or reads as another number.
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _registration_url(stage: Stage, stage_subject: StageSubject | None, school_pk: int | None) -> str:
@@ -161,15 +164,33 @@ def _table(request: AppRequest) -> ParticipationTable:
 
 @requires("olympiads.view")
 def participations(request: AppRequest) -> HttpResponse:
-    return _table(request).render(
+    table = _table(request)
+    response = table.render(
         "olympiads/registration/participations.html",
         {"breadcrumbs": [{"label": "Участники олимпиады"}]},
     )
+    log_table_access(
+        table,
+        user=request.user,
+        what="Участники олимпиады",
+        subject_model=Student,
+        subject_field="student_id",
+    )
+    return response
 
 
 @requires("olympiads.view")
 def participations_export(request: AppRequest) -> HttpResponse:
-    return _table(request).export_response()
+    table = _table(request)
+    log_table_access(
+        table,
+        user=request.user,
+        what="Участники олимпиады",
+        export=True,
+        subject_model=Student,
+        subject_field="student_id",
+    )
+    return table.export_response()
 
 
 # --- the municipal stage's proposed list ----------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from imo.core.conflicts import ensure_unchanged
 from imo.core.text import fold
 from imo.olympiads.models import (
     AppealMember,
@@ -238,11 +239,14 @@ def stage_subject_save(
     quota_basis: str = "",
     stage_subject: StageSubject | None = None,
     by: Any = None,
+    version: str | None = None,
 ) -> StageSubject:
     """Add (stage_subject=None) or change a subject of a stage. Blank grades take the defaults of the
     stage (school: from the subject's first grade; municipal: 7) to 11; `online` defaults to the subject's
     «Сириус.Курсы» flag at the school stage. Quota overrides left blank follow the stage; the effective
     settings must pass `quota_clean`. Grade settings outside a narrowed range are removed."""
+    if stage_subject is not None:
+        ensure_unchanged(stage_subject, version)
     if stage_subject is None:
         if StageSubject.objects.filter(stage=stage, subject=subject).exists():
             raise ValidationError({"subject": f"Предмет «{subject}» уже есть на этапе."})

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from imo.core.access import AppRequest, requires
+from imo.core.conflicts import loaded_version, track_version, without_version
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
 from imo.core.forms import add_service_errors
 from imo.olympiads.models import JuryMember, OlympiadSubject, Stage, StageSubject
@@ -423,14 +424,16 @@ def stage_subject_edit(request: AppRequest, pk: int) -> HttpResponse:
     stage_subject = selectors.stage_subject_get_for(user=request.user, pk=pk, permission=MANAGE)
     initial = {name: getattr(stage_subject, name) for name in StageSubjectForm.base_fields}
     form = StageSubjectForm(request.POST or None, initial=initial)
+    track_version(form, stage_subject)
     if request.method == "POST" and form.is_valid():
         try:
             services.stage_subject_save(
                 stage=stage_subject.stage,
                 subject=stage_subject.subject,
                 stage_subject=stage_subject,
-                **form.cleaned_data,
+                **without_version(form.cleaned_data),
                 by=request.user,
+                version=loaded_version(form),
             )
         except ValidationError as error:
             add_service_errors(form, error)

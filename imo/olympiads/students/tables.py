@@ -162,6 +162,10 @@ class StudentTable(Table):
                 "edit_url": reverse("olympiads:student_edit", args=[row.pk]),
                 "consent_url": reverse("olympiads:student_consent", args=[row.pk]),
                 "delete_url": reverse("olympiads:student_delete", args=[row.pk]),
+                # the head and the admin of the office: the student's request and erasure
+                "privacy_url": reverse("olympiads:student_privacy", args=[row.pk])
+                if self.request.user.has_perm("staff.view_access_log")
+                else "",
                 **_plain_context(self.request),
             },
         )

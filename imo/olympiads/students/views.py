@@ -25,11 +25,13 @@ from imo.core.imports import views as import_views
 from imo.core.imports.selectors import import_run_get_for
 from imo.core.paging import paginate
 from imo.olympiads.imports import STUDENT_IMPORT
+from imo.olympiads.models import Student
 from imo.olympiads.students import selectors, services
 from imo.olympiads.students.consent import consent_deadline
 from imo.olympiads.students.forms import CarryOverForm, ConsentForm, EnrolmentForm, StudentForm
 from imo.olympiads.students.tables import ConsentTable, StudentTable
 from imo.reference.models import AcademicYear
+from imo.staff.access_log import log_table_access
 
 VIEW = "olympiads.view"
 REGISTER = "olympiads.register"
@@ -69,7 +71,7 @@ def student_list(request: AppRequest) -> HttpResponse:
     editable = _can_write(request)
     rows = selectors.students_visible_to(user=request.user, academic_year=None)
     table = StudentTable(request, queryset=rows, editable=editable)
-    return table.render(
+    response = table.render(
         "olympiads/students/student_list.html",
         {
             "can_write": editable,
@@ -79,12 +81,16 @@ def student_list(request: AppRequest) -> HttpResponse:
             "empty_action_label": "Добавить обучающегося",
         },
     )
+    log_table_access(table, user=request.user, what="Список обучающихся", subject_model=Student)
+    return response
 
 
 @requires(VIEW)
 def student_export(request: AppRequest) -> HttpResponse:
     rows = selectors.students_visible_to(user=request.user, academic_year=None)
-    return StudentTable(request, queryset=rows).export_response()
+    table = StudentTable(request, queryset=rows)
+    log_table_access(table, user=request.user, what="Список обучающихся", export=True, subject_model=Student)
+    return table.export_response()
 
 
 def _student_form_page(request: AppRequest, form: StudentForm, title: str, back: str) -> HttpResponse:
@@ -209,7 +215,7 @@ def consent_register(request: AppRequest) -> HttpResponse:
             if municipality_id in municipalities
         }
     )
-    return table.render(
+    response = table.render(
         "olympiads/students/consent_register.html",
         {
             "can_write": editable,
@@ -219,11 +225,14 @@ def consent_register(request: AppRequest) -> HttpResponse:
             "breadcrumbs": _crumbs("Заявления родителей"),
         },
     )
+    log_table_access(table, user=request.user, what="Заявления родителей", subject_model=Student)
+    return response
 
 
 @requires(VIEW)
 def consent_export(request: AppRequest) -> HttpResponse:
     table, _ = _consent_table(request)
+    log_table_access(table, user=request.user, what="Заявления родителей", export=True, subject_model=Student)
     return table.export_response()
 
 

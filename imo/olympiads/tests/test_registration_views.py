@@ -213,3 +213,22 @@ def test_pages_read_a_fixed_number_of_queries(client, district, olympiad, django
     for url, before in zip(urls, counts, strict=True):
         with django_assert_max_num_queries(before):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["²", "٣²¹"])
+def test_non_ascii_digits_in_ids_are_ignored_not_a_500(client, district, olympiad, value):
+    # Found by tests/fuzz: str.isdigit() is true for "²", and int("²") raised ValueError (a 500).
+    student = _student(district, olympiad, "Алиев")
+    client.force_login(district.user("school_admin_a"))
+    response = client.post(
+        _page(olympiad),
+        {
+            "stage": olympiad.school_stage.pk,
+            "subject": olympiad.school_math.pk,
+            "student": [value],
+            f"grade_{student.pk}": value,
+        },
+    )
+    assert response.status_code == 200
+    assert "Отметьте обучающихся" in response.content.decode()
+    assert not Participation.objects.exists()

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from imo.core.access import AppRequest, check, requires
+from imo.core.conflicts import loaded_version, track_version, without_version
 from imo.orgs.forms import CloseForm, OrganizationForm
 from imo.orgs.models import Organization
 from imo.orgs.selectors import (
@@ -110,9 +111,15 @@ def organization_edit(request: AppRequest, pk: int) -> HttpResponse:
         .order_by("path")
     )
     form = OrganizationForm(request.POST or None, instance=organization, parents=parents, limited=limited)
+    track_version(form, organization)
     if request.method == "POST" and form.is_valid():
         try:
-            organization_update(organization=organization, data=form.cleaned_data, by=request.user)
+            organization_update(
+                organization=organization,
+                data=without_version(form.cleaned_data),
+                by=request.user,
+                version=loaded_version(form),
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from imo.core.access import AppRequest, requires
+from imo.core.personal_data import log_access, log_table_access
 from imo.orgs.forms import InviteForm, MembershipForm
 from imo.orgs.models import Membership
 from imo.orgs.selectors import (
@@ -43,7 +45,8 @@ def _base_url(request: AppRequest) -> str:
 
 @requires("orgs.manage_users")
 def user_list(request: AppRequest) -> HttpResponse:
-    return _table(request).render(
+    table = _table(request)
+    response = table.render(
         "orgs/user_list.html",
         {
             "empty_action_url": reverse("orgs:user_invite"),
@@ -51,11 +54,17 @@ def user_list(request: AppRequest) -> HttpResponse:
             "breadcrumbs": [LIST_CRUMB],
         },
     )
+    log_table_access(table, user=request.user, what="Пользователи и роли", subject_model=get_user_model())
+    return response
 
 
 @requires("orgs.manage_users")
 def user_export(request: AppRequest) -> HttpResponse:
-    return _table(request).export_response()
+    table = _table(request)
+    log_table_access(
+        table, user=request.user, what="Пользователи и роли", export=True, subject_model=get_user_model()
+    )
+    return table.export_response()
 
 
 @requires("orgs.manage_users")
@@ -93,6 +102,15 @@ def user_invite_view(request: AppRequest) -> HttpResponse:
 @requires("orgs.manage_users")
 def user_detail(request: AppRequest, pk: int) -> HttpResponse:
     person = user_get_managed_by(manager=request.user, pk=pk)
+    if request.method == "GET":
+        log_access(
+            user=request.user,
+            action="view",
+            what="Карточка пользователя",
+            subject_model=get_user_model(),
+            subject_ids=[person.pk],
+            subject=f"Пользователь {person.username}",
+        )
     form = MembershipForm(
         request.POST or None,
         organizations=manageable_organizations(request.user),

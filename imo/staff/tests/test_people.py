@@ -20,6 +20,7 @@ from python_calamine import CalamineWorkbook
 from imo.accounts.tests.factories import UserFactory
 from imo.orgs.models import Organization, Role
 from imo.orgs.tests.factories import make_organization, make_user_with_role
+from imo.staff import personal_sections
 from imo.staff.access_log import personal_data_access_log
 from imo.staff.merging import duplicate_groups, educators_merge, merged_ids
 from imo.staff.models import (
@@ -293,6 +294,8 @@ def test_subject_export_holds_every_section_and_is_logged(client, district, pair
         "Места работы",
         "Согласия",
         "Предложенные изменения",
+        # what the domain apps hold (imo.staff.personal_sections), in the order they registered
+        *[section.title for section in personal_sections.sections()],
         "Доступ к данным",
         "История изменений",
     ]

@@ -26,6 +26,7 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.views.decorators.http import require_safe
 
 from imo.core.access import AppRequest, login_only, requires
 from imo.core.collation import russian
@@ -353,8 +354,10 @@ def _records(entry: PersonalDataAccess) -> SafeString:
             if url
             else format_html("{}", label)
         )
+    if entry.subject:  # people who are not educators (students, users): the text the view wrote
+        items.append(format_html("{}", entry.subject))
     text = format_html_join(", ", "{}", ((item,) for item in items))
-    rest = entry.count - len(shown)
+    rest = entry.count - len(shown) - len(entry.subject_ids or [])
     if rest > 0:
         return format_html("{} и ещё {}", text, rest) if items else format_html("{}", entry.count)
     return text
@@ -432,6 +435,7 @@ def _access_table(request: AppRequest) -> AccessLogTable:
 
 
 @requires("staff.view_access_log")
+@require_safe  # the access log is read, never written, from a page
 def access_log(request: AppRequest) -> HttpResponse:
     return _access_table(request).render(
         "staff/people/access_log.html", {"breadcrumbs": [{"label": "Журнал доступа к персональным данным"}]}
@@ -439,6 +443,7 @@ def access_log(request: AppRequest) -> HttpResponse:
 
 
 @requires("staff.view_access_log")
+@require_safe  # the access log is read, never written, from a page
 def access_log_export(request: AppRequest) -> HttpResponse:
     return _access_table(request).export_response()
 

@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 
 from imo.core.access import AppRequest, login_only, requires
 from imo.core.collation import russian
+from imo.core.conflicts import loaded_version, track_version
 from imo.core.documents.downloads import attachment
 from imo.core.forms import add_service_errors
 from imo.core.profile import sections_for
@@ -276,9 +277,12 @@ def educator_create(request: AppRequest) -> HttpResponse:
 def educator_edit(request: AppRequest, pk: int) -> HttpResponse:
     educator = educator_get_for(user=request.user, pk=pk, permission=CHANGE)
     form = EducatorForm(request.POST or None, educator=educator)
+    track_version(form, educator)
     if request.method == "POST" and form.is_valid():
         try:
-            services.educator_update(educator=educator, data=form.educator_data(), by=request.user)
+            services.educator_update(
+                educator=educator, data=form.educator_data(), by=request.user, version=loaded_version(form)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from imo.core.conflicts import ensure_unchanged
 from imo.orgs.models import Organization
 from imo.surveys import audience
 from imo.surveys.models import (
@@ -131,7 +132,8 @@ def survey_create(*, organization: Organization, data: dict[str, Any], by: Any) 
 
 
 @transaction.atomic
-def survey_update(*, survey: Survey, data: dict[str, Any], by: Any) -> Survey:
+def survey_update(*, survey: Survey, data: dict[str, Any], by: Any, version: str | None = None) -> Survey:
+    ensure_unchanged(survey, version)
     current = {name: getattr(survey, name) for name in SURVEY_FIELDS}
     _validate_survey({**current, **data}, survey=survey)
     _apply_survey_data(survey, data)

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from imo.core.access import AppRequest, requires
+from imo.core.conflicts import loaded_version, track_version, without_version
 from imo.core.forms import add_service_errors
 from imo.surveys.builder import selectors, services
 from imo.surveys.builder.forms import QuestionForm, SectionForm, SurveyForm
@@ -191,9 +192,15 @@ def survey_create(request: AppRequest) -> HttpResponse:
 def survey_edit(request: AppRequest, pk: int) -> HttpResponse:
     survey = selectors.survey_for_builder(request.user, pk)
     form = SurveyForm(request.POST or None, offices=[survey.organization], survey=survey)
+    track_version(form, survey)
     if request.method == "POST" and form.is_valid():
         try:
-            services.survey_update(survey=survey, data=form.service_data(), by=request.user)
+            services.survey_update(
+                survey=survey,
+                data=without_version(form.service_data()),
+                by=request.user,
+                version=loaded_version(form),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

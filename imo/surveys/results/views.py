@@ -220,6 +220,12 @@ def results_page(request: AppRequest, pk: int) -> HttpResponse:
     query = read_query(request, survey)
     results, school = read_results(query)
     by_code = school.by_code() if school else {}
+    if not query.scope.office:
+        # Free-text answers are rows, not figures: a school admin reads only their schools' own (the
+        # district's counts stay beside them), as on the texts page and in the exports.
+        for item in results.questions:
+            mine = by_code.get(item.question.code)
+            item.texts = list(mine.texts) if mine else []
     questions = [QuestionView(item, by_code.get(item.question.code)) for item in results.questions]
     breakdown = None
     if query.by:

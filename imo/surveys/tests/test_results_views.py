@@ -59,6 +59,15 @@ def test_office_sees_results(client, data):
     assert charts.status_code == 200 and b"<svg" in charts.content
 
 
+def test_school_admin_reads_only_own_school_texts(client, data):
+    """Figures of the district beside the school's, but free-text answers only of their own school."""
+    d, survey, _ = data
+    html = _client(client, d.user("school_admin_a")).get(_url("results", survey)).content.decode()
+    assert 'id="results-total">3<' in html
+    assert "Секретный ответ школы Б" not in html
+    assert "Больше практических семинаров в районе" in html  # school A's own answer
+
+
 def test_breakdown_by_school_office_and_school_admin(client, data):
     d, survey, _ = data
     query = {"by": "school", "bq": ["single", "scale"]}

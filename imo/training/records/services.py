@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from imo.core.conflicts import ensure_unchanged
 from imo.core.text import collapse_spaces, fold
 from imo.core.uploads import check_document
 from imo.staff.models import Educator
@@ -339,10 +340,13 @@ def _is_editor(by: Any, educator: Educator) -> bool:
 
 
 @transaction.atomic
-def record_update(*, record: CourseRecord, data: dict[str, Any], by: Any) -> CourseRecord:
+def record_update(
+    *, record: CourseRecord, data: dict[str, Any], by: Any, version: str | None = None
+) -> CourseRecord:
     """Change a course. The educator (not an editor) may change only their own pending or rejected
     records, which then wait for confirmation again; an editor's change keeps the status. `data` may
     hold `scan_clear` to remove the scan."""
+    ensure_unchanged(record, version)
     settings = TrainingSettings.current()
     editor = _is_editor(by, record.educator)
     if not editor and record.status == Status.CONFIRMED:

@@ -19,11 +19,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from imo.core.access import AppRequest, login_only, requires
+from imo.core.conflicts import loaded_version, track_version, without_version
 from imo.core.documents.downloads import attachment
 from imo.core.forms import add_service_errors
 from imo.core.paging import page_size
 from imo.orgs.models import Role
 from imo.orgs.selectors import has_role
+from imo.staff.access_log import log_table_access
 from imo.staff.models import Educator
 from imo.staff.selectors import at_own_school, educator_get_for
 from imo.training.models import CourseRecord, TrainingSettings
@@ -66,7 +68,7 @@ def _table(request: HttpRequest) -> RecordTable:
 @requires("training.view_records")
 def record_list(request: AppRequest) -> HttpResponse:
     table = _table(request)
-    return table.render(
+    response = table.render(
         "training/records/list.html",
         {
             "pending_count": selectors.pending_count_for(user=request.user)
@@ -75,11 +77,23 @@ def record_list(request: AppRequest) -> HttpResponse:
             "breadcrumbs": [{"label": "Курсы повышения квалификации"}],
         },
     )
+    log_table_access(
+        table, user=request.user, what="Курсы повышения квалификации", educator_fields=["educator_id"]
+    )
+    return response
 
 
 @requires("training.view_records")
 def record_export(request: AppRequest) -> HttpResponse:
-    return _table(request).export_response()
+    table = _table(request)
+    log_table_access(
+        table,
+        user=request.user,
+        what="Курсы повышения квалификации",
+        export=True,
+        educator_fields=["educator_id"],
+    )
+    return table.export_response()
 
 
 # --- the confirmation queue -----------------------------------------------------------------------
@@ -216,11 +230,17 @@ def record_edit(request: AppRequest, pk: int) -> HttpResponse:
         scan_max_mb=settings.scan_max_mb,
         has_scan=bool(record.scan),
     )
+    track_version(form, record)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.record_update(record=record, data=form.data_for_service(), by=request.user)
+                services.record_update(
+                    record=record,
+                    data=without_version(form.data_for_service()),
+                    by=request.user,
+                    version=loaded_version(form),
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -1,0 +1,1 @@
+"""`make loadtest`: the load test (locust against `imo serve` on PostgreSQL) and its fault scenario."""
