@@ -159,7 +159,7 @@ class AttestationSettings(models.Model):
 
     def reminder_day_list(self) -> list[int]:
         """The reminder offsets, largest first; malformed parts are ignored (the form rejects them)."""
-        days = {int(part) for part in self.reminder_days.replace(" ", "").split(",") if part.isdigit()}
+        days = {int(part) for part in self.reminder_days.replace(" ", "").split(",") if part.isdecimal()}
         return sorted((day for day in days if day > 0), reverse=True)
 
 

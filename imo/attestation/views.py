@@ -69,14 +69,14 @@ def _query(user: Any, data: QueryDict, organizations: list[Organization]) -> Due
     if form.is_valid() and form.cleaned_data["on"]:
         on = form.cleaned_data["on"]
     raw_org = data.get("org", "")
-    ids = [int(raw_org)] if raw_org.isdigit() and len(raw_org) < 12 else []
+    ids = [int(raw_org)] if raw_org.isdecimal() and len(raw_org) < 12 else []
     scope = statistics_scope(user=user, organization_ids=ids, organizations=organizations)
     chosen = ids[0] if ids and scope.selected_ids else None
     key = data.get("list", "conformity")
     if key not in due.LIST_KEYS:
         key = "conformity"
     months_raw = data.get("months", "12")
-    months = int(months_raw) if months_raw.isdigit() and int(months_raw) in due.HORIZONS else 12
+    months = int(months_raw) if months_raw.isdecimal() and int(months_raw) in due.HORIZONS else 12
     return DueQuery(on, chosen, key, months, tuple(scope.paths), scope.label, form)
 
 
@@ -152,7 +152,7 @@ def due_page(request: AppRequest) -> HttpResponse:
     organizations = list(statistics_organizations(user=request.user))
     query = _query(request.user, request.GET, organizations)
     asked = request.GET.get("page", "1")
-    offset = (int(asked) - 1) * PAGE_SIZE if asked.isdigit() and 0 < int(asked) < 100_000 else 0
+    offset = (int(asked) - 1) * PAGE_SIZE if asked.isdecimal() and 0 < int(asked) < 100_000 else 0
     summary = due.due_summary(
         user=request.user,
         on=query.on,

@@ -47,7 +47,7 @@ def _date_param(request: HttpRequest, name: str = "on") -> dt.date:
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() else None
 
 
 def _schools(user: Any) -> list[tuple[int, str]]:

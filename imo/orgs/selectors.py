@@ -67,7 +67,7 @@ def ancestor_ids(paths: Iterable[str]) -> set[int]:
     (a path is the chain of zero-padded ids from the root)."""
     ids: set[int] = set()
     for path in paths:
-        ids.update(int(part) for part in path.strip("/").split("/") if part.isdigit())
+        ids.update(int(part) for part in path.strip("/").split("/") if part.isdecimal())
     return ids
 
 

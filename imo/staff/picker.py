@@ -41,7 +41,7 @@ class EducatorPicker(forms.Widget):
         selected = None
         if value not in (None, ""):
             pk = value.pk if isinstance(value, Educator) else value
-            if str(pk).isdigit():
+            if str(pk).isdecimal():
                 queryset = getattr(self.choices, "queryset", Educator.objects.none())
                 selected = queryset.filter(pk=int(pk)).first()
         context = {

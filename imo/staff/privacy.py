@@ -144,7 +144,7 @@ def _related_names(entries: Sequence[LogEntry]) -> Names:
             field = _meta_field(model, name)
             if isinstance(field, models.ForeignKey) and isinstance(values, list):
                 wanted.setdefault(field.related_model, set()).update(
-                    str(raw) for raw in values if not _empty(raw) and str(raw).isdigit()
+                    str(raw) for raw in values if not _empty(raw) and str(raw).isdecimal()
                 )
     names: Names = {}
     for related, keys in wanted.items():
@@ -637,7 +637,7 @@ def erased_educator_of(act: ErasureAct) -> int | None:
         .values_list("object_pk", flat=True)
         .first()
     )
-    return int(key) if key and key.isdigit() else None
+    return int(key) if key and key.isdecimal() else None
 
 
 @dataclass(frozen=True)

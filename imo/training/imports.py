@@ -441,7 +441,7 @@ def _provider(context: ImportContext, values: dict[str, Any]) -> Provider | None
     written = values.get("provider", "")
     if written:
         found = known.providers.get(name_key(written)) or known.providers.get(
-            "".join(ch for ch in written if ch.isdigit())
+            "".join(ch for ch in written if ch.isdecimal())
         )
         if not found:
             values["_provider_problem"] = (

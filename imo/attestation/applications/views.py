@@ -129,7 +129,7 @@ def application_start(request: AppRequest) -> HttpResponse:
             "attestation/applications/pick_educator.html",
             {"query": query, "found": found, "limit": SEARCH_LIMIT},
         )
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise Http404
     educator = educator_get_for(user=request.user, pk=int(raw), permission=START)
     positions = _positions(educator)

@@ -197,7 +197,7 @@ def _overdue_reminders(*, today: dt.date, settings: AttestationSettings, summary
 def normalize_reminder_days(value: str) -> str:
     """«90, 60,30» → «90,60,30» (largest first, no repeats); a Russian error for anything else."""
     parts = [part.strip() for part in (value or "").split(",")]
-    if not parts or any(not part.isdigit() or int(part) <= 0 for part in parts):
+    if not parts or any(not part.isdecimal() or int(part) <= 0 for part in parts):
         raise ValidationError(
             "Укажите положительные целые числа дней через запятую, например: 90,60,30.", code="invalid"
         )

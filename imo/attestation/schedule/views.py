@@ -75,7 +75,7 @@ class ScheduleQuery:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return int(value) if value and value.isdecimal() and len(value) < 12 else None
 
 
 def _default_year(years: list[AcademicYear]) -> AcademicYear | None:

@@ -143,7 +143,7 @@ def to_date(value: Any) -> dt.date:
     if match:
         year, month, day = (int(part) for part in match.groups())
         return _make_date(year, month, day, text)
-    if text.isdigit() and _SERIAL_MIN <= int(text) <= _SERIAL_MAX:
+    if text.isdecimal() and _SERIAL_MIN <= int(text) <= _SERIAL_MAX:
         # A serial number that arrived as text (CSV saved from a column without a date format).
         return _EXCEL_EPOCH + dt.timedelta(days=int(text))
     raise CellError(f"Ожидается дата в виде дд.мм.гггг, а в ячейке «{text}».")
@@ -169,7 +169,7 @@ def to_digits(value: Any, lengths: tuple[int, ...] = ()) -> str:
 
     if isinstance(value, float | int) and not isinstance(value, bool):
         digits = number_text(value)
-        if lengths and digits.isdigit() and len(digits) not in lengths:
+        if lengths and digits.isdecimal() and len(digits) not in lengths:
             for length in sorted(lengths):
                 if 0 < length - len(digits) <= 2:
                     return digits.zfill(length)

@@ -52,7 +52,7 @@ def _crumbs(*tail: tuple[str, str] | str) -> list[dict[str, str]]:
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    return max(int(raw), 1) if raw.isdigit() and len(raw) < 7 else 1
+    return max(int(raw), 1) if raw.isdecimal() and len(raw) < 7 else 1
 
 
 def _browse(request: HttpRequest) -> tuple[BrowseForm, QuerySet[Document], QuerySet[Document], bool]:

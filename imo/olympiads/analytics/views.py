@@ -60,7 +60,7 @@ class Query:
 
 
 def _id(raw: str, allowed: set[int]) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 12 and int(raw) in allowed else None
+    return int(raw) if raw.isdecimal() and len(raw) < 12 and int(raw) in allowed else None
 
 
 def read_query(request: AppRequest) -> Query:
@@ -68,7 +68,7 @@ def read_query(request: AppRequest) -> Query:
     scope = sel.analytics_scope(user=request.user)
     available = sel.years_available(scope=scope)
     by_year = {y.start_year: y for y in available}
-    asked = sorted({int(v) for v in data.getlist("year") if v.isdigit() and int(v) in by_year})
+    asked = sorted({int(v) for v in data.getlist("year") if v.isdecimal() and int(v) in by_year})
     chosen = (
         asked[-sel.MAX_YEARS :] if asked else sorted(y.start_year for y in available[: sel.DEFAULT_YEARS])
     )
@@ -327,7 +327,7 @@ def analytics_report(request: AppRequest) -> HttpResponse:
     query = read_query(request)
     raw = request.GET.get("year", "")
     available = {y.start_year for y in query.available}
-    year = int(raw) if raw.isdigit() and int(raw) in available else max(available, default=None)
+    year = int(raw) if raw.isdecimal() and int(raw) in available else max(available, default=None)
     content, filename = district_report_docx(user=request.user, scope=query.scope, year=year)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -88,7 +88,7 @@ def subject_ranking(request: AppRequest, pk: int) -> HttpResponse:
     rows = selectors.ranking_rows(user=request.user, stage_subject=stage_subject)
     grades = sorted(set(rows.values_list("grade", flat=True)))
     grade = request.GET.get("grade", "")
-    if grade.isdigit() and int(grade) in grades:
+    if grade.isdecimal() and int(grade) in grades:
         rows = rows.filter(grade=int(grade))
     else:
         grade = ""

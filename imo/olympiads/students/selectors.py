@@ -92,7 +92,7 @@ def academic_years() -> list[AcademicYear]:
 def academic_year_from(request: HttpRequest) -> AcademicYear | None:
     """The year chosen with ?year=<start year>, else the current one, else the latest."""
     wanted = request.GET.get("year") or request.POST.get("year") or ""
-    if wanted.isdigit():
+    if wanted.isdecimal():
         year = AcademicYear.objects.filter(start_year=int(wanted)).first()
         if year is not None:
             return year

@@ -32,7 +32,7 @@ def organization_summary_page(request: AppRequest) -> HttpResponse:
     """The figures of the справка on screen (charts with tables), the buttons to issue it, recent ones."""
     summary = organization_summary(user=request.user)
     issued = None
-    if request.GET.get("issued", "").isdigit():
+    if request.GET.get("issued", "").isdecimal():
         try:
             issued = issued_document_get_for(user=request.user, pk=int(request.GET["issued"]))
         except Http404:

@@ -405,7 +405,7 @@ class AccessLogTable(Table):
     ) -> QuerySet[PersonalDataAccess]:
         link = PersonalDataAccess.educators.through
         text = value.strip().lstrip("№#").strip()
-        if text.isdigit() and len(text) < 11:  # a record's number (СНИЛС has 11 digits)
+        if text.isdecimal() and len(text) < 11:  # a record's number (СНИЛС has 11 digits)
             return queryset.filter(
                 pk__in=link.objects.filter(educator_id=int(text)).values("personaldataaccess_id")
             )

@@ -55,7 +55,7 @@ def educator_picker(request: AppRequest) -> HttpResponse:
             "found": found[:PICKER_LIMIT],
             "more": len(found) > PICKER_LIMIT,
             "limit": PICKER_LIMIT,
-            "selected": int(selected) if selected.isdigit() else None,
+            "selected": int(selected) if selected.isdecimal() else None,
         },
     )
 

@@ -81,7 +81,7 @@ def _query(data: QueryDict) -> StatisticsQuery:
     on = timezone.localdate()
     if form.is_valid() and form.cleaned_data["on"]:
         on = form.cleaned_data["on"]
-    ids = tuple(dict.fromkeys(int(v) for v in data.getlist("org") if v.isdigit() and len(v) < 12))
+    ids = tuple(dict.fromkeys(int(v) for v in data.getlist("org") if v.isdecimal() and len(v) < 12))
     return StatisticsQuery(on=on, organization_ids=ids[:MAX_CHOSEN], form=form)
 
 
@@ -312,7 +312,7 @@ def statistics_page(request: AppRequest) -> HttpResponse:
     # charts do: counting them per person of a region costs about as much as the rest of the page.
     query, stats, organizations = _read(request, request.GET, with_facets=False)
     issued = None
-    if request.GET.get("issued", "").isdigit():
+    if request.GET.get("issued", "").isdecimal():
         try:
             issued = issued_document_get_for(user=request.user, pk=int(request.GET["issued"]))
         except Http404:

@@ -154,7 +154,7 @@ def _parse_choice(question: Question, data: Any, name: str) -> tuple[Any, str]:
     for raw in raws:
         if raw == OTHER and question.allow_other:
             other_chosen = True
-        elif raw.isdigit() and int(raw) < count:
+        elif raw.isdecimal() and int(raw) < count:
             options.append(int(raw))
         else:
             return None, MSG_OPTION

@@ -39,10 +39,15 @@ def my_surveys(request: AppRequest) -> HttpResponse:
     )
 
 
+def _school_pk(request: AppRequest) -> int | None:
+    """`?school=` of a school admin answering for one of their schools (a monitoring)."""
+    school = request.GET.get("school", "")
+    return int(school) if school.isdecimal() and len(school) < 12 else None
+
+
 @requires(ANSWER)
 def answer(request: AppRequest, pk: int) -> HttpResponse:
-    school = request.GET.get("school", "")
-    token = selectors.token_for_survey(request.user, pk, school_pk=int(school) if school.isdigit() else None)
+    token = selectors.token_for_survey(request.user, pk, school_pk=_school_pk(request))
     return _answer_page(request, token)
 
 
@@ -52,8 +57,7 @@ def answer_file(request: AppRequest, pk: int, code: str) -> FileResponse:
     an anonymous response is linked to nobody, so nobody can fetch its file this way."""
     from imo.surveys.files import answer_file_response
 
-    school = request.GET.get("school", "")
-    token = selectors.token_for_survey(request.user, pk, school_pk=int(school) if school.isdigit() else None)
+    token = selectors.token_for_survey(request.user, pk, school_pk=_school_pk(request))
     response = selectors.named_response_of(token)
     if response is None:
         raise Http404

@@ -200,7 +200,7 @@ def _numbers(value: str, field: str) -> list[int]:
         part = raw.strip()
         if not part:
             continue
-        if not part.lstrip("-").isdigit():
+        if not part.lstrip("-").isdecimal():
             raise ValidationError(f"«{part}» — не число. Перечислите номера через запятую: 1, 2.")
         result.append(int(part))
     return result

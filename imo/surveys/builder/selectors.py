@@ -99,7 +99,7 @@ def templates_for(user: Any) -> list[Survey]:
     manageable = surveys_manageable_by(user).filter(is_template=True)
     above: set[int] = set()
     for office in builder_offices_for(user):
-        above.update(int(part) for part in office.path.strip("/").split("/") if part.isdigit())
+        above.update(int(part) for part in office.path.strip("/").split("/") if part.isdecimal())
     templates = Survey.objects.filter(is_template=True).filter(
         Q(pk__in=manageable.values("pk")) | Q(organization_id__in=above)
     )

@@ -400,7 +400,7 @@ def _next_code(version: SurveyVersion) -> str:
     numbers = [
         int(code[1:])
         for code in Question.objects.filter(version=version).values_list("code", flat=True)
-        if code.startswith("q") and code[1:].isdigit()
+        if code.startswith("q") and code[1:].isdecimal()
     ]
     return f"q{max(numbers, default=0) + 1}"
 

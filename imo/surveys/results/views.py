@@ -157,11 +157,11 @@ def read_query(request: AppRequest, survey: Survey) -> Query:
     grouping_codes = {q.code for q in questions if q.kind in agg.GROUPING_KINDS}
     school_id = None
     raw_school = data.get("school", "")
-    if scope.office and raw_school.isdigit() and len(raw_school) < 12:
+    if scope.office and raw_school.isdecimal() and len(raw_school) < 12:
         school_id = int(raw_school)
     answer = data.get("answer", "")
     code, _, value = answer.partition(":")
-    answer_value = int(value) if code in grouping_codes and value.lstrip("-").isdigit() else None
+    answer_value = int(value) if code in grouping_codes and value.lstrip("-").isdecimal() else None
     if answer_value is None:
         answer = ""
     date_from, date_to = _date(data.get("from", "")), _date(data.get("to", ""))

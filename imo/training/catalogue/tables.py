@@ -92,7 +92,7 @@ def _search_providers(rows: QuerySet[Provider], value: str) -> QuerySet[Provider
     for word in fold(value).split():
         condition = Q(name_key__contains=word)
         digits = digits_only(word)
-        if digits.isdigit():
+        if digits.isdecimal():
             condition |= Q(inn__contains=digits)
         rows = rows.filter(condition)
     return rows

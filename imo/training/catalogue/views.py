@@ -88,7 +88,7 @@ def _back(request: AppRequest, default: str) -> HttpResponse:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isdecimal() else None
 
 
 # --- providers ---------------------------------------------------------------------------------------

@@ -118,7 +118,7 @@ class Query:
 
 def _id(data: QueryDict, name: str, allowed: set[int]) -> int | None:
     raw = data.get(name, "")
-    if raw.isdigit() and len(raw) < 12 and int(raw) in allowed:
+    if raw.isdecimal() and len(raw) < 12 and int(raw) in allowed:
         return int(raw)
     return None
 
@@ -130,7 +130,7 @@ def _query(request: AppRequest, organizations: list[Organization], choices: dict
     if form.is_valid() and form.cleaned_data["on"]:
         on = form.cleaned_data["on"]
     raw_org = data.get("org", "")
-    ids = [int(raw_org)] if raw_org.isdigit() and len(raw_org) < 12 else []
+    ids = [int(raw_org)] if raw_org.isdecimal() and len(raw_org) < 12 else []
     scope = statistics_scope(user=request.user, organization_ids=ids, organizations=organizations)
     chosen = ids[0] if ids and scope.selected_ids else None
     tab = data.get("tab", OVERDUE)
@@ -291,7 +291,7 @@ def _sort_links(query: Query) -> list[dict[str, Any]]:
 
 def _offset(request: AppRequest, per_page: int) -> int:
     asked = request.GET.get("page", "1")
-    return (int(asked) - 1) * per_page if asked.isdigit() and 0 < int(asked) < 100_000 else 0
+    return (int(asked) - 1) * per_page if asked.isdecimal() and 0 < int(asked) < 100_000 else 0
 
 
 # --- views -------------------------------------------------------------------------------------------

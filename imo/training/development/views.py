@@ -85,7 +85,7 @@ def plan_export(request: AppRequest) -> HttpResponse:
 def plan_create(request: AppRequest) -> HttpResponse:
     educator = None
     raw = request.GET.get("educator", "")
-    if raw.isdigit():
+    if raw.isdecimal():
         educator = educator_get_for(
             user=request.user, pk=int(raw), permission="training.add_development_plan_for"
         )

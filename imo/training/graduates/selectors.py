@@ -137,7 +137,7 @@ def educator_search(*, user: Any, text: str, limit: int = 20) -> list[Educator]:
         return []
     queryset = pickable_educators(user=user)
     for word in words:
-        digits = "".join(ch for ch in word if ch.isdigit())
+        digits = "".join(ch for ch in word if ch.isdecimal())
         if digits and len(digits) == len(word.replace("-", "")):
             queryset = queryset.filter(snils__contains=digits)
         else:

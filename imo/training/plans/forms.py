@@ -119,7 +119,7 @@ class LineForm(forms.Form):
         # The select lists only a few programmes (the chosen one first); the search box next to it asks the
         # catalogue's picker (training:programme_options) for more. Validation uses the whole queryset.
         selected = self.data.get("programme") if self.is_bound else (line.programme_id if line else None)
-        keep = int(str(selected)) if str(selected or "").isdigit() else None
+        keep = int(str(selected)) if str(selected or "").isdecimal() else None
         fields["programme"].widget.choices = [("", "— выберите программу —")] + [
             (p.pk, f"{p.title} — {p.provider}, {p.hours} ч") for p in programme_search(keep=keep)
         ]

@@ -62,7 +62,7 @@ def _errors(request: AppRequest, error: ValidationError) -> None:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return int(value) if value and value.isdecimal() and len(value) < 12 else None
 
 
 def import_url(line: PlanLine) -> str:
@@ -445,7 +445,7 @@ def line_quotas(request: AppRequest, pk: int) -> HttpResponse:
         places: dict[int, int] = {}
         for school in schools:
             raw = request.POST.get(f"places_{school.pk}", "").strip() or "0"
-            if not raw.isdigit() or len(raw) > 4:
+            if not raw.isdecimal() or len(raw) > 4:
                 errors.append(
                     f"{school.short_name or school.name}: введите целое неотрицательное число мест."
                 )
@@ -460,7 +460,7 @@ def line_quotas(request: AppRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Места по организациям сохранены.")
                 return redirect(f"{reverse('training:plan', args=[plan.pk])}#line-{line.pk}")
     rows = _quota_rows(line, schools, forecast, request.POST if request.method == "POST" else None)
-    total = sum(int(r["value"]) for r in rows if str(r["value"]).isdigit())
+    total = sum(int(r["value"]) for r in rows if str(r["value"]).isdecimal())
     return render(
         request,
         "training/plans/quotas.html",
