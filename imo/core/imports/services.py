@@ -281,11 +281,13 @@ def import_run_job(*, run: ImportRun) -> Any:
 
 
 def import_runs_purge(*, older_than_days: int = 90) -> int:
-    """Delete old runs and their stored files (uploads may hold personal data). Returns how many."""
+    """Delete old runs and their stored files (uploads may hold personal data). Returns how many.
+    A run still marked as working but untouched since the cutoff is dead (its worker was killed and
+    nobody opened its page to see it failed), so it goes too: its upload must not stay forever."""
     cutoff = timezone.now() - dt.timedelta(days=older_than_days)
     count = 0
     for run in ImportRun.objects.filter(created_at__lt=cutoff).exclude(
-        status__in=[ImportRun.Status.ANALYSING, ImportRun.Status.COMMITTING]
+        status__in=[ImportRun.Status.ANALYSING, ImportRun.Status.COMMITTING], updated_at__gte=cutoff
     ):
         run.file.delete(save=False)
         run.delete()
