@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from django.http import FileResponse
 
-from imo.core.documents.downloads import content_disposition
+from imo.core.documents.downloads import stored_file_attachment
 from imo.library.files.detect import CONTENT_TYPES, EXTENSIONS
 from imo.surveys.models import Answer
 
@@ -28,8 +28,5 @@ def answer_file_response(answer: Answer) -> FileResponse:
     """The file as a download (never inline), not kept by shared caches."""
     extension = PurePosixPath(answer.file.name).suffix.lstrip(".").lower()
     content_type = CONTENT_TYPES.get(_KIND_OF_EXTENSION.get(extension, ""), "application/octet-stream")
-    response = FileResponse(answer.file.storage.open(answer.file.name, "rb"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition(download_name(answer))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    handle = answer.file.storage.open(answer.file.name, "rb")
+    return stored_file_attachment(handle, file_name=download_name(answer), content_type=content_type)

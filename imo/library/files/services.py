@@ -22,7 +22,7 @@ from django.db.models import Max
 from django.http import FileResponse
 from django.utils import timezone
 
-from imo.core.documents.downloads import content_disposition
+from imo.core.documents.downloads import stored_file_attachment
 from imo.core.jobs.services import JobContext, JobOutcome, job_start
 from imo.library.files.detect import CONTENT_TYPES, EXTENSIONS, check_upload, file_size
 from imo.library.files.extraction import Extracted, extract_text
@@ -206,11 +206,8 @@ def download_name(document_file: DocumentFile) -> str:
 def file_response(document_file: DocumentFile) -> FileResponse:
     """The file as a download (never shown inline), streamed from the storage, not kept by shared
     caches (office-only documents must not leak through a proxy)."""
-    handle = document_file.file.storage.open(document_file.file.name, "rb")
-    response = FileResponse(
-        handle, content_type=CONTENT_TYPES.get(document_file.kind, "application/octet-stream")
+    return stored_file_attachment(
+        document_file.file.storage.open(document_file.file.name, "rb"),
+        file_name=download_name(document_file),
+        content_type=CONTENT_TYPES.get(document_file.kind, "application/octet-stream"),
     )
-    response["Content-Disposition"] = content_disposition(download_name(document_file))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse
 
-from imo.core.documents.downloads import content_disposition
+from imo.core.documents.downloads import stored_file_attachment
 from imo.core.text import fold
 from imo.library.models import Audience, LibrarySettings, NewsAttachment, NewsPost
 from imo.library.news.sanitize import render_markdown
@@ -175,12 +175,9 @@ def news_delete(*, post: NewsPost, by: Any) -> None:
 
 def attachment_response(attachment: NewsAttachment) -> FileResponse:
     """The attachment as a download under its original name, never shown inline."""
-    response = FileResponse(
+    # Attachments of non-public posts must not stay in shared caches (the helper says private, no-store).
+    return stored_file_attachment(
         attachment.file.open("rb"),
+        file_name=attachment.original_name,
         content_type=CONTENT_TYPES.get(attachment.kind, "application/octet-stream"),
     )
-    response["Content-Disposition"] = content_disposition(attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    # Attachments of non-public posts must not stay in shared caches.
-    response["Cache-Control"] = "private, no-store"
-    return response
