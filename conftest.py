@@ -22,6 +22,7 @@ runs pytest wins.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import tempfile
@@ -74,6 +75,13 @@ def _patch_settings() -> None:
     settings.CACHES = {
         **settings.CACHES,
         "ratelimit": {**settings.CACHES["ratelimit"], "LOCATION": str(VAR_DIR / "cache")},
+        # In memory and emptied before each test (`_empty_page_cache`): a page cached by one test must not
+        # answer another test's request on other data.
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "imo-pages"},
+        "page_generations": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "imo-page-generations",
+        },
     }
     settings.STATIC_ROOT = VAR_DIR / "static"
 
@@ -114,6 +122,55 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if E2E_DIR in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+    rank = {nodeid: n for n, nodeid in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid, len(rank)))  # stable: the rest keep their order
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache() -> None:
+    """Each test starts with nothing in the page cache and no topics marked as its thread's own writes."""
+    from django.core.cache import caches
+
+    from imo.core import pagecache
+
+    caches[pagecache.CACHE_ALIAS].clear()
+    caches[pagecache.GENERATIONS_ALIAS].clear()
+    pagecache.forget_own_writes()
+
+
+# Free pages above this many (4 KiB each, so ~40 MiB) are given back by VACUUM; see below.
+_SQLITE_FREE_PAGES_LIMIT = 10_000
+
+
+def _give_back_freed_sqlite_pages() -> None:
+    """VACUUM the worker's SQLite test database when an earlier flush left it mostly empty pages.
+
+    A flush deletes rows but keeps the pages: after the region-scale demo (tests of `imo demo`) the
+    in-memory database stays hundreds of MiB, and every later test that copies it (the backup tests
+    archive it, tests/faults copy it to a file) spent 15-35 s copying and compressing empty pages. Only
+    the file size changes: the rows, the schema and what the tests see are the same. Skipped when it
+    cannot run (another connection holds a lock): then the test is slower, not different.
+    """
+    from django.db import OperationalError, connection
+
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's flush is TRUNCATE, which gives the space back
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA freelist_count")
+        free = cursor.fetchone()[0]
+        if free > _SQLITE_FREE_PAGES_LIMIT:
+            with contextlib.suppress(OperationalError):
+                cursor.execute("VACUUM")
+
+
+# Tests that take minutes, moved to the front of the run so that pytest-xdist's load scheduling starts them
+# first: at the back, the other worker finished everything else and then sat idle for minutes while one
+# worker built the region demo alone. Only the order changes (tests do not depend on it: each has its own
+# data), so every test still runs.
+SLOW_FIRST = (
+    "imo/portal/tests/test_demo_command.py::test_region_scale",
+    "imo/portal/tests/test_demo_command.py::test_demo_fills_the_district_once_and_prints_every_role",
+)
 
 
 # The lists data migrations seed (each function is idempotent: get_or_create).
@@ -134,6 +191,7 @@ def _seeded_catalogues(request: pytest.FixtureRequest) -> None:
     if not {"transactional_db", "live_server"} & set(request.fixturenames):
         return
     request.getfixturevalue("transactional_db")
+    _give_back_freed_sqlite_pages()
     from importlib import import_module
 
     from django.apps import apps

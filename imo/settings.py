@@ -170,7 +170,19 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "ratelimit"),
     },
+    # Public pages and dashboard figures (imo/core/pagecache.py): shared by the worker processes too.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    "page_generations": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "page_generations"),
+    },
 }
+# Off: every page computed afresh (to compare, or to rule the cache out when looking for a fault).
+IMO_PAGE_CACHE = env_bool("IMO_PAGE_CACHE", True)
 
 # Sessions end after IMO_SESSION_IDLE_MINUTES without a request (IdleSessionMiddleware renews them).
 SESSION_IDLE_SECONDS = int(os.environ.get("IMO_SESSION_IDLE_MINUTES", "60")) * 60

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from imo.core.access import AppRequest, requires
 from imo.core.forms import add_service_errors
+from imo.core.pagecache import anonymous_page
 from imo.core.paging import paginate
 from imo.library.models import NewsPost
 from imo.library.news import selectors, services
@@ -50,6 +51,7 @@ def _crumbs(*tail: tuple[str, str] | str) -> list[dict[str, str]]:
 # --- readers -----------------------------------------------------------------------------------------
 
 
+@anonymous_page("library")
 def news_list(request: HttpRequest) -> HttpResponse:
     """Public: the posts addressed to the visitor, pinned first."""
     page = paginate(request, selectors.news_feed(request.user))

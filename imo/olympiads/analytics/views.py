@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from imo.core import pagecache
 from imo.core.access import AppRequest, requires
 from imo.core.charts import Chart, ChartKind, Series, chart_block, top_with_rest
 from imo.core.excel import xlsx_response
@@ -33,6 +34,12 @@ LEVEL_LABELS: dict[str, str] = {
     Stage.Level.SCHOOL: "Школьный этап",
     Stage.Level.MUNICIPAL: "Муниципальный этап",
 }
+
+
+# What the figures are made of: the results and the schools. The teachers' names come from the staff
+# records too, but those change all day (every educator card saved) while a name seldom does: a renamed
+# teacher shows in the figures within the cache's lifetime (pagecache.TIMEOUT) instead.
+ANALYTICS_TOPICS = ("olympiads", "orgs")
 
 
 @dataclass(frozen=True)
@@ -96,14 +103,30 @@ def read_query(request: AppRequest) -> Query:
 
 
 def read_analytics(query: Query, *, with_teachers: bool = True) -> Analytics:
-    return sel.analytics_read(
-        scope=query.scope,
-        filters=query.filters,
-        years=query.years,
-        schools=query.schools,
-        subjects=query.subjects,
-        sort=query.sort,
-        with_teachers=with_teachers,
+    """The figures of the query; office staff open the same few views all day, so they are computed once
+    per change of the results (imo/core/pagecache.py), keyed by everything that decides them."""
+    parts = (
+        query.scope,
+        query.filters,
+        query.years,
+        tuple(school.pk for school in query.schools),
+        tuple(subject.pk for subject in query.subjects),
+        query.sort,
+        with_teachers,
+    )
+    return pagecache.cached(
+        "olympiads.analytics",
+        topics=ANALYTICS_TOPICS,
+        parts=parts,
+        compute=lambda: sel.analytics_read(
+            scope=query.scope,
+            filters=query.filters,
+            years=query.years,
+            schools=query.schools,
+            subjects=query.subjects,
+            sort=query.sort,
+            with_teachers=with_teachers,
+        ),
     )
 
 

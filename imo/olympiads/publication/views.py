@@ -18,6 +18,7 @@ from imo.core.access import AppRequest, requires
 from imo.core.documents.downloads import attachment
 from imo.core.documents.rendering import DocumentError
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
+from imo.core.pagecache import anonymous_page
 from imo.olympiads.models import Participation, Stage, StageSubject
 from imo.olympiads.publication import documents, selectors, services
 
@@ -198,8 +199,12 @@ def _order(request: AppRequest, stage: Stage, pk: int) -> HttpResponse:
 
 
 # --- public -------------------------------------------------------------------------------------------
+# Anonymous visitors get these pages from the page cache until results, consents or schools change (a
+# withdrawn consent hides the name at once: it is a write to the olympiad tables).
+PUBLIC_TOPICS = ("olympiads", "orgs")
 
 
+@anonymous_page(*PUBLIC_TOPICS)
 def public_index(request: HttpRequest) -> HttpResponse:
     """Published results grouped by year, municipality and stage (anonymous)."""
     groups: list[dict[str, Any]] = []
@@ -254,11 +259,13 @@ def _public_page(request: HttpRequest, stage_subject: StageSubject) -> HttpRespo
     )
 
 
+@anonymous_page(*PUBLIC_TOPICS)
 def public_results(request: HttpRequest, pk: int) -> HttpResponse:
     """A subject's published results: names only with consent, codes otherwise (anonymous)."""
     return _public_page(request, selectors.public_stage_subject(pk=pk))
 
 
+@anonymous_page(*PUBLIC_TOPICS)
 def public_results_latest(request: HttpRequest, municipality_id: int, subject_id: int) -> HttpResponse:
     """The latest published results of a subject in a municipality: a stable address for links."""
     stage_subject = selectors.public_stage_subject_latest(

@@ -1,0 +1,216 @@
+"""Pages and figures that many people read and few change, kept for a while in the shared "pages" cache.
+
+What is cached: the public pages anonymous visitors open (published olympiad results, news, the front
+page) and the heavy figures of dashboards and analytics, keyed by what decides them (the user's scope,
+the filters). Never a page with a form token, a message or a cookie of its own (see `anonymous_page`).
+
+Three guards keep what is shown current:
+- generations: each topic (an app's data: "olympiads", "library", …) has a generation in the cache, and a
+  cached item's key holds the generations it was computed under, so a change to the topic makes every
+  such item unreachable at once — across gunicorn's processes, without listing keys. Every statement that
+  writes to a table of a topic's app bumps it (see `connect`).
+  A bump inside a transaction takes effect when it commits: bumping before, a reader in between could
+  store the old data under the new generation.
+- your own writes: until it commits, the thread that bumped a topic reads that topic's items afresh, so
+  a page right after a save shows the save.
+- a lifetime (TIMEOUT), the bound on staleness for a write that escapes both (made outside this program).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection, connections, transaction
+from django.db.backends.signals import connection_created
+from django.http import HttpRequest, HttpResponse
+
+CACHE_ALIAS = "pages"
+# The generations live apart from the items: culling the items' cache (it holds at most MAX_ENTRIES)
+# must never drop a generation, which would make items of an older one reachable again.
+GENERATIONS_ALIAS = "page_generations"
+TIMEOUT = 120  # seconds; see the module's docstring
+# Apps whose data the cached items show; a row saved in any other app (sessions, the audit log, jobs)
+# changes nothing cached.
+TOPICS = frozenset(
+    {"orgs", "staff", "reference", "olympiads", "library", "surveys", "attestation", "training", "portal"}
+)
+
+T = TypeVar("T")
+
+_local = threading.local()
+
+
+def _cache() -> Any:
+    return caches[CACHE_ALIAS]
+
+
+def _generations() -> Any:
+    return caches[GENERATIONS_ALIAS]
+
+
+def _dirty() -> set[str]:
+    dirty: set[str] | None = getattr(_local, "dirty", None)
+    if dirty is None:
+        dirty = _local.dirty = set()
+    return dirty
+
+
+def _set_generations(topics: Iterable[str]) -> None:
+    stamp = time.time_ns()
+    _generations().set_many({f"gen:{topic}": stamp for topic in topics}, timeout=None)
+
+
+def _committed(topics: frozenset[str]) -> None:
+    _set_generations(topics)
+    _dirty().difference_update(topics)
+
+
+def bump(*topics: str) -> None:
+    """The data of `topics` changed: its cached items are stale (now, or once the transaction commits)."""
+    changed = frozenset(topics)
+    if not changed:
+        return
+    if connection.in_atomic_block:
+        fresh = changed - _dirty()
+        if fresh:
+            _dirty().update(fresh)
+            transaction.on_commit(functools.partial(_committed, fresh))
+        return
+    _set_generations(changed)
+
+
+def forget_own_writes() -> None:
+    """Drop the thread's marks of its own writes (a rolled-back transaction leaves them behind)."""
+    _dirty().clear()
+
+
+def request_started(**kwargs: Any) -> None:
+    """A request begins outside any transaction, so the thread's marks are leftovers: drop them. Inside
+    one (a test's transaction around its requests) they are the writes the request must see."""
+    if not connection.in_atomic_block:
+        forget_own_writes()
+
+
+def _key(name: str, parts: Iterable[Any], topics: tuple[str, ...]) -> str:
+    generations = _generations().get_many([f"gen:{topic}" for topic in topics])
+    stamps = (f"{topic}={generations.get(f'gen:{topic}', 0)}" for topic in topics)
+    text = "\x1f".join([name, *(str(part) for part in parts), *stamps])
+    return "item:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cached(
+    name: str,
+    *,
+    topics: Iterable[str],
+    parts: Iterable[Any],
+    compute: Callable[[], T],
+    timeout: int = TIMEOUT,
+) -> T:
+    """`compute()`, or its value stored earlier for the same `name` and `parts` under the topics' current
+    generations, at most `timeout` seconds ago. `parts` must hold everything the value depends on besides
+    the topics' data (the user's scope, the filters); the value must pickle."""
+    ordered = tuple(sorted(set(topics)))
+    if not settings.IMO_PAGE_CACHE or _dirty().intersection(ordered):
+        return compute()
+    key = _key(name, parts, ordered)
+    found = _cache().get(key)
+    if found is not None:
+        return found[0]
+    value = compute()
+    _cache().set(key, (value,), timeout=timeout)  # a tuple: a stored None is a value too
+    return value
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return False
+    # A visitor with a session or pending messages may see something of their own on the page.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+
+
+def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    # A page holding a form token (the view called get_token) or setting a cookie belongs to one visitor.
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def anonymous_page(*topics: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """View decorator for public pages: anonymous visitors get the page as rendered for the last one
+    (same address, same topics' generations); signed-in users always get it rendered for them."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            ordered = tuple(sorted(topics))
+            if (
+                not settings.IMO_PAGE_CACHE
+                or not _cacheable_request(request)
+                or _dirty().intersection(ordered)
+            ):
+                return view(request, *args, **kwargs)
+            htmx = request.headers.get("HX-Request", "")
+            key = _key(
+                f"page:{view.__module__}.{view.__qualname__}", [request.get_full_path(), htmx], ordered
+            )
+            found = _cache().get(key)
+            if found is not None:
+                content, content_type = found
+                return HttpResponse(content, content_type=content_type)
+            # base.html leaves out the htmx form token on such a page: the page has no form of its own
+            # (a page that has one asks for the token, and is then not kept: _cacheable_response).
+            request.imo_shared_page = True  # type: ignore[attr-defined]
+            response = view(request, *args, **kwargs)
+            if _cacheable_response(request, response):
+                _cache().set(key, (response.content, response["Content-Type"]), timeout=TIMEOUT)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([a-z0-9]+)_', re.IGNORECASE)
+
+
+def _topic_of(sql: str) -> str | None:
+    """The topic a statement writes to: the app label its table's name starts with (Django names tables
+    <app>_<model>, and no app label of the project has an underscore)."""
+    found = _WRITE.match(sql)
+    if found is None:
+        return None
+    app = found.group(1).lower()
+    return app if app in TOPICS else None
+
+
+def _watch_writes(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+    result = execute(sql, params, many, context)
+    topic = _topic_of(sql) if isinstance(sql, str) else None
+    if topic is not None:
+        bump(topic)
+    return result
+
+
+def _install(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_writes)
+
+
+def connect() -> None:
+    """Watch every statement each database connection runs: one that inserts, updates or deletes rows of a
+    topic's table bumps the topic — ORM saves, bulk operations and the services' own SQL alike, so no
+    write path can forget to. Called once, from CoreConfig.ready."""
+    connection_created.connect(_install, dispatch_uid="imo.pagecache.connection")
+    for existing in connections.all(initialized_only=True):
+        _install(None, existing)

@@ -1,0 +1,195 @@
+"""The page cache (imo/core/pagecache.py): what is kept, for whom, and what makes it stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from imo.core import pagecache
+from imo.library.models import Audience, NewsKind
+from imo.library.news import services as news
+from imo.orgs.tests.factories import make_district
+
+
+@pytest.mark.parametrize(
+    ("sql", "topic"),
+    [
+        ('INSERT INTO "olympiads_participation" ("grade") VALUES (%s)', "olympiads"),
+        ("UPDATE olympiads_participation AS p SET rank = v.rank FROM t AS v", "olympiads"),
+        ('  delete from "library_document" WHERE id = 1', "library"),
+        ('UPDATE "staff_educator" SET "phone" = %s', "staff"),
+        ('SELECT * FROM "olympiads_participation"', None),
+        ('UPDATE "django_session" SET "expire_date" = %s', None),  # not a topic: nothing cached shows it
+        ('INSERT INTO "auditlog_logentry" ("changes") VALUES (%s)', None),
+        ("WITH x AS (SELECT 1) SELECT 2", None),
+    ],
+)
+def test_a_statement_names_the_topic_it_writes_to(sql: str, topic: str | None) -> None:
+    assert pagecache._topic_of(sql) == topic
+
+
+def _counting() -> tuple[list[int], Any]:
+    calls: list[int] = []
+
+    def compute() -> dict[str, int]:
+        calls.append(1)
+        return {"value": len(calls)}
+
+    return calls, compute
+
+
+def test_a_value_is_computed_once_per_parts() -> None:
+    calls, compute = _counting()
+    first = pagecache.cached("t", topics=("staff",), parts=("a",), compute=compute)
+    again = pagecache.cached("t", topics=("staff",), parts=("a",), compute=compute)
+    other = pagecache.cached("t", topics=("staff",), parts=("b",), compute=compute)
+    assert first == again == {"value": 1}
+    assert other == {"value": 2}
+    assert len(calls) == 2
+
+
+def test_a_bump_outside_a_transaction_makes_values_stale_at_once(monkeypatch) -> None:
+    _calls, compute = _counting()
+    pagecache.cached("t", topics=("staff",), parts=(), compute=compute)
+    pagecache.cached("t", topics=("library",), parts=(), compute=compute)
+    monkeypatch.setattr(connection, "in_atomic_block", False)
+    pagecache.bump("staff")
+    assert pagecache.cached("t", topics=("staff",), parts=(), compute=compute) == {"value": 3}
+    assert pagecache.cached("t", topics=("library",), parts=(), compute=compute) == {"value": 2}  # kept
+
+
+@pytest.mark.django_db
+def test_a_write_in_a_transaction_reads_afresh_and_bumps_on_commit(
+    django_capture_on_commit_callbacks,
+) -> None:
+    _calls, compute = _counting()
+    pagecache.cached("t", topics=("orgs",), parts=(), compute=compute)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        district = make_district()  # rows of orgs: the statements themselves bump the topic
+        # Until the transaction commits, this thread sees its own writes: no cached value is used.
+        assert pagecache.cached("t", topics=("orgs",), parts=(), compute=compute) == {"value": 2}
+        assert pagecache.cached("t", topics=("orgs",), parts=(), compute=compute) == {"value": 3}
+    assert callbacks, "the bump waits for the commit"
+    assert district.municipality.pk
+    # Committed: the thread's own mark is gone, the new generation is what everyone reads under.
+    assert pagecache.cached("t", topics=("orgs",), parts=(), compute=compute) == {"value": 4}
+    assert pagecache.cached("t", topics=("orgs",), parts=(), compute=compute) == {"value": 4}
+
+
+def test_switched_off_it_always_computes(settings) -> None:
+    settings.IMO_PAGE_CACHE = False
+    calls, compute = _counting()
+    for _ in range(3):
+        pagecache.cached("t", topics=("staff",), parts=(), compute=compute)
+    assert len(calls) == 3
+
+
+# --- anonymous pages ---------------------------------------------------------------------------------
+
+
+def _view(cookie: bool = False) -> tuple[list[int], Any]:
+    calls: list[int] = []
+
+    @pagecache.anonymous_page("library")
+    def view(request: HttpRequest) -> HttpResponse:
+        calls.append(1)
+        response = HttpResponse(f"страница {len(calls)}")
+        if cookie:
+            response.set_cookie("choice", "1")
+        return response
+
+    return calls, view
+
+
+def _anonymous(path: str = "/news/", **cookies: str) -> HttpRequest:
+    from django.contrib.auth.models import AnonymousUser
+
+    request = RequestFactory().get(path)
+    request.user = AnonymousUser()
+    request.COOKIES.update(cookies)
+    return request
+
+
+def test_anonymous_visitors_share_the_page() -> None:
+    calls, view = _view()
+    assert view(_anonymous()).content.decode() == "страница 1"
+    assert view(_anonymous()).content.decode() == "страница 1"
+    assert view(_anonymous("/news/?page=2")).content.decode() == "страница 2"  # another address
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_signed_in_users_and_visitors_with_a_session_get_their_own_page(django_user_model) -> None:
+    calls, view = _view()
+    view(_anonymous())
+    request = RequestFactory().get("/news/")
+    request.user = django_user_model.objects.create_user(username="u", password="Пароль-надёжный-1")
+    view(request)
+    view(_anonymous(sessionid="abc"))
+    view(_anonymous(messages="…"))
+    assert len(calls) == 4
+
+
+def test_a_page_that_sets_a_cookie_or_holds_a_form_token_is_not_kept() -> None:
+    calls, view = _view(cookie=True)
+    view(_anonymous())
+    view(_anonymous())
+    assert len(calls) == 2
+
+    from django.middleware.csrf import get_token
+
+    tokens: list[str] = []
+
+    @pagecache.anonymous_page("library")
+    def form(request: HttpRequest) -> HttpResponse:
+        tokens.append(get_token(request))
+        return HttpResponse(tokens[-1])
+
+    form(_anonymous())
+    form(_anonymous())
+    assert len(tokens) == 2
+
+
+@pytest.mark.django_db
+def test_a_published_news_post_reaches_the_cached_public_page(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    district = make_district()
+    head = district.user("head")
+
+    def publish(title: str) -> None:
+        news.news_create(
+            organization=district.municipality,
+            data={
+                "title": title,
+                "kind": NewsKind.NEWS,
+                "body": "Текст.",
+                "audience": Audience.PUBLIC,
+                "subjects": [],
+                "publish_at": timezone.now() - dt.timedelta(hours=1),
+                "pinned": False,
+                "is_draft": False,
+            },
+            by=head,
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish("Первая новость")
+    pagecache.forget_own_writes()  # as a new request outside the test's transaction would
+    assert "Первая новость" in client.get("/news/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "Первая новость" in client.get("/news/").content.decode()
+    assert len(queries) == 0, "the second visitor gets the kept page without asking the database"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish("Вторая новость")
+    pagecache.forget_own_writes()
+    page = client.get("/news/").content.decode()
+    assert "Вторая новость" in page and "Первая новость" in page
