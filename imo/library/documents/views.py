@@ -9,10 +9,11 @@ document in `documents_editable_by(user)`; kinds and settings their own permissi
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from imo.core import pagecache
 from imo.core.access import AppRequest, requires
 from imo.core.conflicts import loaded_version, track_version, without_version
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
@@ -72,6 +74,26 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
+def _search(documents: QuerySet[Document], text: str, page: int) -> Any:
+    """The hits of a query, kept until a document, an organisation or a subject changes: the SQL of the
+    scoped, filtered documents is part of the key, so readers with the same scope share the hits."""
+    from imo.library.search.query import search_page
+
+    compute = functools.partial(
+        search_page, documents=documents, text=text, page=page, per_page=SEARCH_PER_PAGE
+    )
+    try:
+        sql, params = documents.query.sql_with_params()
+    except EmptyResultSet:
+        return compute()
+    return pagecache.cached(
+        "library.search",
+        topics=("library", "orgs", "reference"),
+        parts=(sql, params, text, page),
+        compute=compute,
+    )
+
+
 def document_list(request: HttpRequest) -> HttpResponse:
     """Browse and search (public: anonymous visitors see the public documents only)."""
     form, visible, filtered, editor = _browse(request)
@@ -98,16 +120,9 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "page": None,
     }
     if text:
-        from imo.library.search.query import search_page
-
         # The list's joins and prefetches go with the scope: search_page re-reads the page's rows
         # through it, so the hits come with what the rows show in a fixed number of queries.
-        context["search"] = search_page(
-            documents=selectors.with_list_data(filtered),
-            text=text,
-            page=_page_number(request),
-            per_page=SEARCH_PER_PAGE,
-        )
+        context["search"] = _search(selectors.with_list_data(filtered), text, _page_number(request))
     else:
         ordered = selectors.with_list_data(selectors.documents_ordered(filtered, filters.sort))
         page = Paginator(ordered, PER_PAGE).get_page(_page_number(request))
