@@ -386,6 +386,9 @@ def run(args: argparse.Namespace, target: Target, work: Path) -> int:
     before = child(target, "counts", work / "counts.json")
     port = free_port()
     host = f"http://127.0.0.1:{port}"
+    # The database is a new copy: pages an earlier run kept (imo/core/pagecache.py) describe another one.
+    for kept in ("pages", "page_generations"):
+        shutil.rmtree(target.var_dir / "cache" / kept, ignore_errors=True)
     server = start_server(target, port, work / "server.log")
     fault: pg_restart.Fault | None = None
     try:

@@ -43,6 +43,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.utils import load_backend
 from django.utils import timezone
 
+from imo.core import pagecache
+
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 MEDIA_PREFIX = "media/"
@@ -211,6 +213,7 @@ def restore_archive(
         else:
             _restore_postgres(database_file, target_db)
         previous = _swap_media(staging / "media", media)
+        pagecache.clear()  # pages kept from the data that was there before
         return RestoreResult(vendor=vendor, files=len(manifest["files"]), previous_media=previous)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, connections, transaction
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 from django.http import HttpRequest, HttpResponse
 
 CACHE_ALIAS = "pages"
@@ -85,6 +86,13 @@ def bump(*topics: str) -> None:
             transaction.on_commit(functools.partial(_committed, fresh))
         return
     _set_generations(changed)
+
+
+def clear() -> None:
+    """Forget every kept item and generation: the database was replaced under the cache (a restore, a
+    flush, a new copy), and generations count changes, not states."""
+    _cache().clear()
+    _generations().clear()
 
 
 def forget_own_writes() -> None:
@@ -207,10 +215,16 @@ def _install(sender: Any, connection: Any, **kwargs: Any) -> None:
         connection.execute_wrappers.append(_watch_writes)
 
 
+def _after_migrate(**kwargs: Any) -> None:
+    clear()
+
+
 def connect() -> None:
     """Watch every statement each database connection runs: one that inserts, updates or deletes rows of a
     topic's table bumps the topic — ORM saves, bulk operations and the services' own SQL alike, so no
     write path can forget to. Called once, from CoreConfig.ready."""
     connection_created.connect(_install, dispatch_uid="imo.pagecache.connection")
+    # `migrate` and `flush` (the demo's reset, a test's flush) both end with post_migrate.
+    post_migrate.connect(_after_migrate, dispatch_uid="imo.pagecache.migrate")
     for existing in connections.all(initialized_only=True):
         _install(None, existing)
