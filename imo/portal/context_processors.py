@@ -5,7 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from imo.core.navigation import menu_for
+from imo.core import pagecache
+from imo.core.navigation import NavGroup, menu_for
 from imo.orgs.selectors import primary_membership
 
 
@@ -14,6 +15,24 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "site_name": settings.IMO_SITE_NAME,
-        "nav_groups": menu_for(user) if user is not None else [],
+        "nav_groups": _menu(user) if user is not None else [],
         "current_membership": primary_membership(user) if user is not None else None,
     }
+
+
+# The menu asks the permission of each of ~50 sections on every page: kept per user until roles change
+# (memberships are in orgs, jury seats in olympiads). Whatever else a permission reads shows in the menu
+# within a minute; the pages themselves check access exactly on every request.
+MENU_SECONDS = 60
+
+
+def _menu(user: Any) -> list[NavGroup]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return pagecache.cached(
+        "portal.menu",
+        topics=("orgs", "olympiads"),
+        parts=(user.pk, user.is_superuser, user.is_active),
+        timeout=MENU_SECONDS,
+        compute=lambda: menu_for(user),
+    )
