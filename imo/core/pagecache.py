@@ -74,12 +74,16 @@ def _committed(topics: frozenset[str]) -> None:
     _dirty().difference_update(topics)
 
 
+def _in_transaction() -> bool:
+    return bool(connection.in_atomic_block)
+
+
 def bump(*topics: str) -> None:
     """The data of `topics` changed: its cached items are stale (now, or once the transaction commits)."""
     changed = frozenset(topics)
     if not changed:
         return
-    if connection.in_atomic_block:
+    if _in_transaction():
         fresh = changed - _dirty()
         if fresh:
             _dirty().update(fresh)
@@ -103,7 +107,7 @@ def forget_own_writes() -> None:
 def request_started(**kwargs: Any) -> None:
     """A request begins outside any transaction, so the thread's marks are leftovers: drop them. Inside
     one (a test's transaction around its requests) they are the writes the request must see."""
-    if not connection.in_atomic_block:
+    if not _in_transaction():
         forget_own_writes()
 
 
