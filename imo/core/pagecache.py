@@ -210,8 +210,15 @@ def _watch_writes(execute: Callable[..., Any], sql: str, params: Any, many: bool
     result = execute(sql, params, many, context)
     topic = _topic_of(sql) if isinstance(sql, str) else None
     if topic is not None:
+        _local.writes = writes_seen() + 1
         bump(topic)
     return result
+
+
+def writes_seen() -> int:
+    """How many statements this thread has written to topics' tables: an answer remembered for the
+    length of a request (a permission asked a dozen times on one page) is good while this is unchanged."""
+    return int(getattr(_local, "writes", 0))
 
 
 def _install(sender: Any, connection: Any, **kwargs: Any) -> None:

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from imo.core import pagecache
 from imo.core.access import check
 from imo.orgs.models import OFFICE_ROLES, Role
 from imo.orgs.selectors import paths_q, scope_paths
@@ -77,11 +78,18 @@ def in_office_scope(user: Any, educator: Educator, roles: frozenset[str] = OFFIC
 
 
 def at_own_school(user: Any, educator: Educator, *, on: dt.date | None = None) -> bool:
-    """The user is a school admin of a school that employs the educator now."""
+    """The user is a school admin of a school that employs the educator now.
+
+    Remembered on the user object (one per request) until this thread writes anything: a profile page asks
+    it for each of its dozen sections."""
     schools = scope_paths(user, {Role.SCHOOL_ADMIN})
     if not schools:
         return False
-    return Educator.objects.filter(employed_in(schools, on=on), pk=educator.pk).exists()
+    memo: dict[tuple[int, dt.date | None, int], bool] = user.__dict__.setdefault("_imo_at_own_school", {})
+    key = (educator.pk, on, pagecache.writes_seen())
+    if key not in memo:
+        memo[key] = Educator.objects.filter(employed_in(schools, on=on), pk=educator.pk).exists()
+    return memo[key]
 
 
 def employments_prefetch(on: dt.date | None = None, *, current_only: bool = True) -> Prefetch[Any]:
