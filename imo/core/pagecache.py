@@ -41,7 +41,18 @@ TIMEOUT = 120  # seconds; see the module's docstring
 # Apps whose data the cached items show; a row saved in any other app (sessions, the audit log, jobs)
 # changes nothing cached.
 TOPICS = frozenset(
-    {"orgs", "staff", "reference", "olympiads", "library", "surveys", "attestation", "training", "portal"}
+    {
+        "orgs",
+        "staff",
+        "reference",
+        "olympiads",
+        "library",
+        "surveys",
+        "attestation",
+        "training",
+        "mentorship",
+        "portal",
+    }
 )
 
 T = TypeVar("T")
@@ -125,12 +136,14 @@ def cached(
     parts: Iterable[Any],
     compute: Callable[[], T],
     timeout: int = TIMEOUT,
+    own_writes: Iterable[str] = (),
 ) -> T:
     """`compute()`, or its value stored earlier for the same `name` and `parts` under the topics' current
     generations, at most `timeout` seconds ago. `parts` must hold everything the value depends on besides
-    the topics' data (the user's scope, the filters); the value must pickle."""
+    the topics' data (the user's scope, the filters); the value must pickle. `own_writes`: apps the value
+    also reads but whose changes may show late (within `timeout`), except to the thread that made them."""
     ordered = tuple(sorted(set(topics)))
-    if not settings.IMO_PAGE_CACHE or _dirty().intersection(ordered):
+    if not settings.IMO_PAGE_CACHE or _dirty().intersection(ordered) or _dirty().intersection(own_writes):
         return compute()
     key = _key(name, parts, ordered)
     found = _cache().get(key)

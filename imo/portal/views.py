@@ -44,6 +44,7 @@ def _office_dashboard(user: Any) -> dict[str, Any]:
     return pagecache.cached(
         "portal.office_dashboard",
         topics=("orgs",),
+        own_writes=("staff", "attestation", "training", "olympiads", "mentorship"),
         parts=(user.is_superuser, memberships),
         timeout=DASHBOARD_SECONDS,
         compute=lambda: {

@@ -13,12 +13,13 @@ from typing import Any, ClassVar, TypeVar
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
@@ -71,6 +72,29 @@ class Header:
         return self.column.classes
 
 
+def checkbox_options(field: forms.BoundField) -> SafeString:
+    """The check boxes of a multiple-choice field, as Django's widget templates would write them: a
+    region's office has ~500 schools in one filter, and a template render per box cost more than the
+    rest of the page together."""
+    parts = []
+    for option in field.subwidgets:
+        data = option.data
+        value = "" if data["value"] is None else str(data["value"])
+        parts.append(
+            format_html(
+                '<div class="form-check"><input type="{}" name="{}" value="{}"{}>'
+                '<label class="form-check-label" for="{}">{}</label></div>',
+                data["type"],
+                data["name"],
+                value,
+                flatatt(data["attrs"]),
+                option.id_for_label,
+                data["label"],
+            )
+        )
+    return mark_safe("".join(parts))  # each part built by format_html
+
+
 @dataclass(frozen=True)
 class Control:
     """One filter as the filter bar renders it."""
@@ -91,6 +115,10 @@ class Control:
     @property
     def field(self) -> forms.BoundField:
         return self.fields[0]
+
+    @property
+    def options_html(self) -> SafeString:
+        return checkbox_options(self.field)
 
 
 class TableForm(forms.Form):
@@ -365,6 +393,10 @@ class Table:
     @property
     def column_field(self) -> forms.BoundField:
         return self.form[COLUMNS_PARAM]
+
+    @property
+    def column_options_html(self) -> SafeString:
+        return checkbox_options(self.column_field)
 
     @property
     def fixed_columns(self) -> list[Column]:

@@ -21,6 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from imo.core import pagecache
 from imo.core.access import AppRequest, requires
 from imo.core.charts import Chart, ChartKind, Series, chart_block, format_number
 from imo.core.documents.downloads import attachment
@@ -93,13 +94,29 @@ def _scope(request: AppRequest, query: StatisticsQuery) -> tuple[StatisticsScope
     return scope, organizations
 
 
+# The page's figures count every educator of the scope (tens of thousands at region scale); office staff
+# open it again and again while educator cards are saved all day. Figures of a minute ago serve the
+# page; the Excel export counts afresh.
+STATISTICS_SECONDS = 60
+
+
 def _read(
     request: AppRequest, data: QueryDict, *, with_facets: bool = True
 ) -> tuple[StatisticsQuery, StaffStatistics, list[Organization]]:
     """The query, the figures and the organisations the user may choose (four queries in all)."""
     query = _query(data)
     scope, organizations = _scope(request, query)
-    return query, staff_statistics(scope=scope, on=query.on, with_facets=with_facets), organizations
+    if with_facets:  # the export: exact figures
+        return query, staff_statistics(scope=scope, on=query.on, with_facets=True), organizations
+    figures = pagecache.cached(
+        "staff.statistics",
+        topics=("orgs", "reference"),
+        own_writes=("staff",),
+        parts=(scope, query.on),
+        timeout=STATISTICS_SECONDS,
+        compute=lambda: staff_statistics(scope=scope, on=query.on, with_facets=False),
+    )
+    return query, figures, organizations
 
 
 # --- the tables (the page and the Excel show the same) ------------------------------------------------
