@@ -85,6 +85,9 @@ class Target:
             # manifest. `testserver` is the host django.test.Client sends.
             DEBUG="0",
             IMO_PLAIN_STATIC="1",
+            # The work of each page, not a hit of the page cache (imo/core/pagecache.py): the same page
+            # asked 20 times would be computed once.
+            IMO_PAGE_CACHE="0",
             SECURE_SSL_REDIRECT="0",
             SESSION_COOKIE_SECURE="0",
             CSRF_COOKIE_SECURE="0",
