@@ -28,7 +28,8 @@ def test_a_statement_names_the_topic_it_writes_to(sql: str, topic: str | None) -
     assert pagecache._topic_of(sql) == topic
 
 
-def _counting() -> tuple[list[int], Any]:
+def counting() -> tuple[list[int], Any]:
+    """A compute function that counts its calls (the library's cache tests use it too)."""
     calls: list[int] = []
 
     def compute() -> dict[str, int]:
@@ -39,7 +40,7 @@ def _counting() -> tuple[list[int], Any]:
 
 
 def test_a_value_is_computed_once_per_parts() -> None:
-    calls, compute = _counting()
+    calls, compute = counting()
     first = pagecache.cached("t", topics=("staff",), parts=("a",), compute=compute)
     again = pagecache.cached("t", topics=("staff",), parts=("a",), compute=compute)
     other = pagecache.cached("t", topics=("staff",), parts=("b",), compute=compute)
@@ -49,7 +50,7 @@ def test_a_value_is_computed_once_per_parts() -> None:
 
 
 def test_a_bump_outside_a_transaction_makes_values_stale_at_once(monkeypatch) -> None:
-    _calls, compute = _counting()
+    _calls, compute = counting()
     pagecache.cached("t", topics=("staff",), parts=(), compute=compute)
     pagecache.cached("t", topics=("library",), parts=(), compute=compute)
     monkeypatch.setattr(pagecache, "_in_transaction", lambda: False)
@@ -60,7 +61,7 @@ def test_a_bump_outside_a_transaction_makes_values_stale_at_once(monkeypatch) ->
 
 def test_switched_off_it_always_computes(settings) -> None:
     settings.IMO_PAGE_CACHE = False
-    calls, compute = _counting()
+    calls, compute = counting()
     for _ in range(3):
         pagecache.cached("t", topics=("staff",), parts=(), compute=compute)
     assert len(calls) == 3
@@ -133,7 +134,7 @@ def test_a_page_that_sets_a_cookie_or_holds_a_form_token_is_not_kept() -> None:
 
 
 def test_clear_forgets_every_item() -> None:
-    calls, compute = _counting()
+    calls, compute = counting()
     pagecache.cached("t", topics=("staff",), parts=(), compute=compute)
     pagecache.clear()
     pagecache.cached("t", topics=("staff",), parts=(), compute=compute)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -11,26 +10,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from imo.core import pagecache
+from imo.core.tests.test_pagecache import counting
 from imo.library.models import Audience, NewsKind
 from imo.library.news import services as news
 from imo.orgs.tests.factories import make_district
-
-
-def _counting() -> tuple[list[int], Any]:
-    calls: list[int] = []
-
-    def compute() -> dict[str, int]:
-        calls.append(1)
-        return {"value": len(calls)}
-
-    return calls, compute
 
 
 @pytest.mark.django_db
 def test_a_write_in_a_transaction_reads_afresh_and_bumps_on_commit(
     django_capture_on_commit_callbacks,
 ) -> None:
-    _calls, compute = _counting()
+    _calls, compute = counting()
     pagecache.cached("t", topics=("orgs",), parts=(), compute=compute)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         district = make_district()  # rows of orgs: the statements themselves bump the topic
