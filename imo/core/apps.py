@@ -7,10 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Общие компоненты"
 
     def ready(self) -> None:
-        from django.core.signals import request_started
-
         from imo.core import collation, pagecache
 
         collation.connect()
         pagecache.connect()
-        request_started.connect(pagecache.request_started, dispatch_uid="imo.pagecache.request")

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import request_started
 from django.db import connection, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
@@ -115,7 +116,7 @@ def forget_own_writes() -> None:
     _dirty().clear()
 
 
-def request_started(**kwargs: Any) -> None:
+def _request_started(**kwargs: Any) -> None:
     """A request begins outside any transaction, so the thread's marks are leftovers: drop them. Inside
     one (a test's transaction around its requests) they are the writes the request must see."""
     if not _in_transaction():
@@ -175,10 +176,13 @@ def anonymous_page(*topics: str) -> Callable[[Callable[..., HttpResponse]], Call
     """View decorator for public pages: anonymous visitors get the page as rendered for the last one
     (same address, same topics' generations); signed-in users always get it rendered for them."""
 
+    ordered = tuple(sorted(topics))
+
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        name = f"page:{view.__module__}.{view.__qualname__}"
+
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            ordered = tuple(sorted(topics))
             if (
                 not settings.IMO_PAGE_CACHE
                 or not _cacheable_request(request)
@@ -186,9 +190,7 @@ def anonymous_page(*topics: str) -> Callable[[Callable[..., HttpResponse]], Call
             ):
                 return view(request, *args, **kwargs)
             htmx = request.headers.get("HX-Request", "")
-            key = _key(
-                f"page:{view.__module__}.{view.__qualname__}", [request.get_full_path(), htmx], ordered
-            )
+            key = _key(name, [request.get_full_path(), htmx], ordered)
             found = _cache().get(key)
             if found is not None:
                 content, content_type = found
@@ -250,5 +252,6 @@ def connect() -> None:
     connection_created.connect(_install, dispatch_uid="imo.pagecache.connection")
     # `migrate` and `flush` (the demo's reset, a test's flush) both end with post_migrate.
     post_migrate.connect(_after_migrate, dispatch_uid="imo.pagecache.migrate")
+    request_started.connect(_request_started, dispatch_uid="imo.pagecache.request")
     for existing in connections.all(initialized_only=True):
         _install(None, existing)

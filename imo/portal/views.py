@@ -13,8 +13,8 @@ from imo.core.access import AppRequest, requires
 from imo.core.pagecache import anonymous_page
 from imo.library.news.selectors import news_for_home
 from imo.mentorship.selectors import early_career_counts
-from imo.orgs.models import OFFICE_ROLES, Membership, Role
-from imo.orgs.selectors import organizations_visible_to, roles_of
+from imo.orgs.models import OFFICE_ROLES, Role
+from imo.orgs.selectors import memberships_of, organizations_visible_to, roles_of
 from imo.portal.forms import OfficeContactsForm
 from imo.portal.models import OfficeContacts
 from imo.portal.selectors import (
@@ -40,7 +40,8 @@ DASHBOARD_SECONDS = 60
 
 
 def _office_dashboard(user: Any) -> dict[str, Any]:
-    memberships = sorted(Membership.objects.filter(user=user).values_list("role", "organization__path"))
+    # The memberships the request has read already (the roles above); what the figures' scope is made of.
+    memberships = sorted((m.role, m.organization.path) for m in memberships_of(user))
     return pagecache.cached(
         "portal.office_dashboard",
         topics=("orgs",),

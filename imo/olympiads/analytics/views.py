@@ -38,7 +38,7 @@ LEVEL_LABELS: dict[str, str] = {
 
 # What the figures are made of: the results and the schools. The teachers' names come from the staff
 # records too, but those change all day (every educator card saved) while a name seldom does: a renamed
-# teacher shows in the figures within the cache's lifetime (pagecache.TIMEOUT) instead.
+# teacher shows in the figures within the cache's lifetime (pagecache.TIMEOUT), at once to whoever renamed.
 ANALYTICS_TOPICS = ("olympiads", "orgs")
 
 
@@ -117,6 +117,7 @@ def read_analytics(query: Query, *, with_teachers: bool = True) -> Analytics:
     return pagecache.cached(
         "olympiads.analytics",
         topics=ANALYTICS_TOPICS,
+        own_writes=("staff",),
         parts=parts,
         compute=lambda: sel.analytics_read(
             scope=query.scope,

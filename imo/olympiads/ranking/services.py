@@ -134,7 +134,7 @@ def _write(changed: list[tuple[int, int | None, str, str]]) -> None:
             # ANALYZE, joins by hash instead of 50,000 index lookups.
             cursor.execute(
                 "CREATE TEMPORARY TABLE olympiads_ranked_rows"
-                " (id bigint, rank integer, status text, reason text) ON COMMIT DROP"
+                " (id bigint, rank integer, status text, reason text)"
             )
             with cursor.copy("COPY olympiads_ranked_rows (id, rank, status, reason) FROM STDIN") as copy:
                 for row in changed:
@@ -145,6 +145,7 @@ def _write(changed: list[tuple[int, int | None, str, str]]) -> None:
                 "updated_at = %s FROM olympiads_ranked_rows AS v WHERE p.id = v.id",
                 [now],
             )
+            # Dropped at once, not at commit: a transaction may rank several times (an appeal, then another).
             cursor.execute("DROP TABLE olympiads_ranked_rows")
         else:
             # One statement: the rows travel as one JSON array (executemany costs a statement per row).
