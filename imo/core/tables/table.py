@@ -23,7 +23,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
-from imo.core.paging import PAGE_SIZES, page_size
+from imo.core.paging import PAGE_SIZES, CountingPaginator, page_size
 from imo.core.tables.columns import Column
 from imo.core.tables.filters import Filter, SearchFilter
 
@@ -259,10 +259,10 @@ class Table:
         return queryset.order_by(*self.ordering())
 
     def prepare(self) -> None:
-        """Read the page of rows (two queries: the count and the rows) and build its cells."""
+        """Read the page of rows with the count of all (one query) and build its cells."""
         if self._page is not None:
             return
-        self._page = Paginator(self.get_queryset(), self.per_page).get_page(self.page_number)
+        self._page = CountingPaginator(self.get_queryset(), self.per_page).get_page(self.page_number)
         self._rows = [
             Row(item, [Cell(column.html(item), column.classes) for column in self.visible_columns])
             for item in self._page.object_list
