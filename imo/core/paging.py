@@ -57,7 +57,7 @@ class CountingPaginator(Paginator):
     """
 
     def get_page(self, number: Any) -> Page:
-        queryset = self.object_list
+        queryset: Any = self.object_list
         if not _window_countable(queryset):
             return super().get_page(number)
         try:
@@ -67,19 +67,18 @@ class CountingPaginator(Paginator):
         if wanted < 1:  # Django answers the last page
             return super().get_page(number)
         bottom = (wanted - 1) * self.per_page
-        page_rows = _tapped(queryset.annotate(**{_TOTAL: Window(Count("*"))}))[
-            bottom : bottom + self.per_page
-        ]
+        counted = _tapped(queryset.annotate(**{_TOTAL: Window(Count("*"))}))
+        page_rows = counted[bottom : bottom + self.per_page]
         rows = list(page_rows)
         total = getattr(page_rows, "_imo_total", None)
         if not rows or total is None:
             return super().get_page(number)
         self.__dict__["count"] = total  # Paginator.count is a cached_property: the total is known now
-        return self._get_page(rows, wanted, self)
+        return Page(rows, wanted, self)
 
 
 def _window_countable(items: Any) -> bool:
-    if not isinstance(items, QuerySet) or items._fields is not None:  # values(): rows are not models
+    if not isinstance(items, QuerySet) or getattr(items, "_fields", None) is not None:  # values() rows
         return False
     query = items.query
     return not (query.distinct or query.combinator or query.is_sliced)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from imo.core.identifiers import validate_ogrn, validate_organization_inn
+from imo.core.links import pk_url
 from imo.core.models import TimeStampedModel
 
 
@@ -66,7 +66,7 @@ class Organization(TimeStampedModel):
         return self.short_name or self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("orgs:detail", args=[self.pk])
+        return pk_url("orgs:detail", self.pk)
 
     @property
     def is_closed(self) -> bool:

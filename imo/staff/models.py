@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from imo.core.identifiers import validate_inn, validate_snils
+from imo.core.links import pk_url
 from imo.core.models import TimeStampedModel
 
 
@@ -84,7 +84,7 @@ class Educator(TimeStampedModel):
         return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
 
     def get_absolute_url(self) -> str:
-        return reverse("staff:detail", args=[self.pk])
+        return pk_url("staff:detail", self.pk)
 
     @property
     def full_name(self) -> str:

@@ -85,7 +85,12 @@ def at_own_school(user: Any, educator: Educator, *, on: dt.date | None = None) -
     schools = scope_paths(user, {Role.SCHOOL_ADMIN})
     if not schools:
         return False
-    memo: dict[tuple[int, dt.date | None, int], bool] = user.__dict__.setdefault("_imo_at_own_school", {})
+    # getattr/setattr, not __dict__: request.user is a lazy wrapper, and the rules get it wrapped in one
+    # place and unwrapped in another; both reach the one user object this way.
+    memo: dict[tuple[int, dt.date | None, int], bool] | None = getattr(user, "_imo_at_own_school", None)
+    if memo is None:
+        memo = {}
+        user._imo_at_own_school = memo
     key = (educator.pk, on, pagecache.writes_seen())
     if key not in memo:
         memo[key] = Educator.objects.filter(employed_in(schools, on=on), pk=educator.pk).exists()
@@ -103,14 +108,22 @@ def employments_prefetch(on: dt.date | None = None, *, current_only: bool = True
 
 
 def employments_of(educator: Educator) -> list[Employment]:
-    """Every employment of the educator, current ones first, then by end date (newest first)."""
+    """Every employment of the educator, current ones first, then by end date (newest first).
+
+    Remembered on the educator object until this thread writes: the profile page and its employments
+    section both ask."""
+    memo = educator.__dict__.get("_imo_employments")
+    if memo is not None and memo[0] == pagecache.writes_seen():
+        return list(memo[1])
     rows = list(
         educator.employments.select_related("organization", "position")
         .prefetch_related("subjects")
         .order_by("-is_main", "-starts_on", "pk")
     )
     today = timezone.localdate()
-    return sorted(rows, key=lambda e: (e.ends_on is not None and e.ends_on < today, not e.is_main))
+    ordered = sorted(rows, key=lambda e: (e.ends_on is not None and e.ends_on < today, not e.is_main))
+    educator.__dict__["_imo_employments"] = (pagecache.writes_seen(), ordered)
+    return list(ordered)
 
 
 def duplicates_of(*, educator: Educator) -> QuerySet[Educator]:

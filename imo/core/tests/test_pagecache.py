@@ -22,6 +22,10 @@ from imo.core import pagecache
         ('UPDATE "django_session" SET "expire_date" = %s', None),  # not a topic: nothing cached shows it
         ('INSERT INTO "auditlog_logentry" ("changes") VALUES (%s)', None),
         ("WITH x AS (SELECT 1) SELECT 2", None),
+        # who viewed a card: written by reading a page, shown by no kept page
+        ('INSERT INTO "staff_personaldataaccess" ("at") VALUES (%s)', None),
+        ('INSERT INTO "staff_personaldataaccess_educators" ("educator_id") VALUES (%s)', None),
+        ('DELETE FROM "staff_personaldataaccess_educators" WHERE "educator_id" = %s', None),
     ],
 )
 def test_a_statement_names_the_topic_it_writes_to(sql: str, topic: str | None) -> None:

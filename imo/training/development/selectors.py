@@ -215,10 +215,15 @@ def plan_current_of(*, educator: Educator, on: dt.date | None = None) -> Plan | 
     """The educator's current plan (in progress, else the newest draft; else the newest completed one),
     with its progress figures."""
     rows = with_progress(Plan.objects.filter(educator=educator), on).select_related("mentor")
-    return (
-        rows.filter(status__in=CURRENT_STATUSES).order_by("status", "-starts_on", "-pk").first()
-        or rows.order_by("-starts_on", "-pk").first()
-    )
+    # One statement (the profile page asks for every educator it shows): current plans first, by status,
+    # then the others; newest first within each.
+    is_current = Q(status__in=CURRENT_STATUSES)
+    return rows.order_by(
+        Case(When(is_current, then=Value(0)), default=Value(1)),
+        Case(When(is_current, then=F("status")), default=Value("")),
+        "-starts_on",
+        "-pk",
+    ).first()
 
 
 def plans_of(*, educator: Educator) -> list[Plan]:

@@ -36,7 +36,7 @@ def section_context(request: HttpRequest, educator: Educator) -> dict[str, Any] 
         )
     return {
         "rows": rows,
-        "rule": rule_state(educator=educator, records=records),
+        "rule": rule_state(educator=educator, records=records, settings=settings),
         "rule_years": settings.rule_years,
         "add_url": reverse("training:record_add", args=[educator.pk]) if rights.may_add else "",
         "can_act": rights.edits or rights.own,

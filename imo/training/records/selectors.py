@@ -113,10 +113,14 @@ class RuleState:
 
 
 def rule_state(
-    *, educator: Educator, records: list[CourseRecord] | None = None, on: dt.date | None = None
+    *,
+    educator: Educator,
+    records: list[CourseRecord] | None = None,
+    on: dt.date | None = None,
+    settings: TrainingSettings | None = None,
 ) -> RuleState:
     """When the educator's next course is due (counting.due_on over their counting records)."""
-    settings = TrainingSettings.current()
+    settings = settings or TrainingSettings.current()
     on = on or timezone.localdate()
     if records is None:
         last = CourseRecord.objects.filter(educator=educator, counts=True).aggregate(last=Max("ends_on"))[
