@@ -18,7 +18,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -38,8 +38,8 @@ from imo.olympiads.models import (
     StudentConsent,
     Work,
 )
-from imo.orgs.models import OFFICE_ROLES
-from imo.orgs.selectors import scope_paths
+from imo.orgs.models import OFFICE_ROLES, Organization
+from imo.orgs.selectors import memberships_of, paths_q, scope_paths
 from imo.reference.models import AcademicYear
 from imo.staff.access_log import personal_data_access_log, subject_accesses
 from imo.staff.models import Educator, ErasureAct, PersonalDataAccess
@@ -356,10 +356,26 @@ def _expired_years(years: int, today: dt.date) -> list[Season]:
     return [s for s in seasons if _add_years(s.academic_year.ends_on, years) < today]
 
 
+def _municipalities_above(paths: Iterable[str]) -> dict[str, Organization | None]:
+    """{school path: the nearest municipality above it, or None} in one query (`municipality_of` for
+    many schools at once)."""
+    wanted = set(paths)
+    prefixes: set[str] = set()
+    for path in wanted:
+        parts = [part for part in path.split("/") if part]
+        prefixes.update("/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
+    municipalities = list(
+        Organization.objects.filter(kind=Organization.Kind.MUNICIPALITY, path__in=prefixes).order_by("-path")
+    )
+    # Longest path first: the first municipality whose path starts the school's is the nearest one.
+    return {path: next((m for m in municipalities if path.startswith(m.path)), None) for path in wanted}
+
+
 @transaction.atomic
 def retention_run(*, today: dt.date | None = None) -> list[RetentionAct]:
     """Destroy works and parents' statements whose retention period ran out; one act per season and kind
-    with what was destroyed and how many rows. Nothing to destroy: no act."""
+    for works, one per academic year and municipality for statements, with what was destroyed and how
+    many rows. Nothing to destroy: no act."""
     today = today or timezone.localdate()
     settings = RetentionSettings.current()
     acts = []
@@ -378,27 +394,63 @@ def retention_run(*, today: dt.date | None = None) -> list[RetentionAct]:
                     basis=f"{RETENTION_BASIS}: {settings.works_years} г. после окончания учебного года",
                 )
             )
-    for year in AcademicYear.objects.order_by("start_year"):  # statements belong to a year, season or not
-        if _add_years(year.ends_on, settings.consents_years) >= today:
-            continue
-        consents = StudentConsent.objects.filter(student__academic_year=year)
-        count = consents.count()
-        if not count:
-            continue
-        stored = [(c.document.storage, c.document.name) for c in consents.exclude(document="")]
-        _delete_files_on_commit(stored)
-        consents.delete()
-        acts.append(
-            RetentionAct.objects.create(
-                made_on=today,
-                kind=RetentionAct.Kind.CONSENTS,
-                academic_year=year,
-                rows=count,
-                files=len(stored),
-                basis=f"{RETENTION_BASIS}: {settings.consents_years} г. после окончания учебного года",
-            )
-        )
+    acts.extend(_destroy_consents(settings.consents_years, today))
     return acts
+
+
+def _destroy_consents(years: int, today: dt.date) -> list[RetentionAct]:
+    """Parents' statements of the academic years that ended more than `years` years ago (statements
+    belong to a year, season or not), one act per year and municipality.
+
+    Each district office is the operator of its own schools' children and files its own act, so the
+    statements are counted per municipality above the student's school: one grouped query for the
+    counts, one for the municipalities. A school with no municipality above it (the tree should not
+    allow it) gets an act with no municipality; no district office is answerable for that school, so
+    only the region (and a superuser) sees that act (`retention_acts_visible_to`)."""
+    expired = {
+        year.pk: year
+        for year in AcademicYear.objects.order_by("start_year")
+        if _add_years(year.ends_on, years) < today
+    }
+    consents = StudentConsent.objects.filter(student__academic_year__in=list(expired))
+    rows = list(
+        consents.order_by()
+        .values("student__academic_year_id", "student__school__path")
+        .annotate(count=Count("pk"), files=Count("pk", filter=~Q(document="")))
+    )
+    if not rows:
+        return []
+    municipality_of_school = _municipalities_above(row["student__school__path"] for row in rows)
+    totals: dict[tuple[int, Organization | None], tuple[int, int]] = {}
+    for row in rows:
+        key = (row["student__academic_year_id"], municipality_of_school[row["student__school__path"]])
+        count, files = totals.get(key, (0, 0))
+        totals[key] = (count + row["count"], files + row["files"])
+    _delete_files_on_commit(
+        [(c.document.storage, c.document.name) for c in consents.exclude(document="").only("pk", "document")]
+    )
+    consents.delete()
+    basis = f"{RETENTION_BASIS}: {years} г. после окончания учебного года"
+    order = list(expired)
+
+    def _act_order(year_id: int, municipality: Organization | None) -> tuple[int, bool, str]:
+        # Oldest year first, then the municipalities in tree order, a school outside any last.
+        return order.index(year_id), municipality is None, municipality.path if municipality else ""
+
+    return [
+        RetentionAct.objects.create(
+            made_on=today,
+            kind=RetentionAct.Kind.CONSENTS,
+            academic_year=expired[year_id],
+            municipality=municipality,
+            rows=count,
+            files=files,
+            basis=basis,
+        )
+        for (year_id, municipality), (count, files) in sorted(
+            totals.items(), key=lambda item: _act_order(*item[0])
+        )
+    ]
 
 
 def retention_chore() -> str:
@@ -416,12 +468,17 @@ def retention_settings_save(*, works_years: int, consents_years: int) -> Retenti
 
 
 def retention_acts_visible_to(user: Any) -> QuerySet[RetentionAct]:
-    """The acts of the user's municipalities (acts about statements name no municipality: every office
-    sees them, as the statements of a year are destroyed for all schools at once)."""
+    """The acts of the user's municipalities: an office sees what was destroyed in its own subtree.
+    An act that names no municipality (statements of a school outside any municipality, or an act
+    written before statements were destroyed per municipality, which counted every school) is not a
+    district's business: only a superuser and the region's office see it."""
     acts = RetentionAct.objects.select_related("academic_year", "municipality").order_by("-made_on", "-pk")
     if user.is_superuser:
         return acts
-    condition = Q(municipality__isnull=True)
-    for path in scope_paths(user, OFFICE_ROLES):
-        condition |= Q(municipality__path__startswith=path)
+    condition = paths_q(scope_paths(user, OFFICE_ROLES), "municipality__")
+    if any(
+        m.role in OFFICE_ROLES and m.organization.kind == Organization.Kind.REGION
+        for m in memberships_of(user)
+    ):
+        condition |= Q(municipality__isnull=True)
     return acts.filter(condition)

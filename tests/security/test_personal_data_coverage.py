@@ -40,8 +40,14 @@ from imo.olympiads.models import (
     StudentConsent,
     Work,
 )
-from imo.olympiads.privacy import retention_run, student_erase, student_subject_export
-from imo.orgs.tests.factories import make_district
+from imo.olympiads.privacy import (
+    retention_acts_visible_to,
+    retention_run,
+    student_erase,
+    student_subject_export,
+)
+from imo.orgs.models import Organization, Role
+from imo.orgs.tests.factories import make_district, make_organization, make_user_with_role
 from imo.staff.models import ErasureAct, PersonalDataAccess
 from imo.staff.personal_sections import sections
 from imo.staff.privacy import access_log_visible_to, educator_erase, subject_access_export
@@ -285,10 +291,16 @@ def _year(start: int) -> Any:
     return found
 
 
-def _student(district: Any, start: int, last: str = "Смирнова", previous: Student | None = None) -> Student:
+def _student(
+    district: Any,
+    start: int,
+    last: str = "Смирнова",
+    previous: Student | None = None,
+    school: Organization | None = None,
+) -> Student:
     return Student.objects.create(
         academic_year=_year(start),
-        school=district.school_a,
+        school=school or district.school_a,
         last_name=last,
         first_name="Мария",
         patronymic="Петровна",
@@ -436,10 +448,78 @@ def test_retention_destroys_past_seasons_only(district: Any) -> None:
     assert Participation.objects.get(student=old_student).score == Decimal("12")  # the result stays
     assert not StudentConsent.objects.filter(student=old_student).exists()
     assert StudentConsent.objects.filter(student=new_student).exists()
-    kinds = {(a.kind, a.academic_year.start_year, a.rows) for a in acts}
-    assert kinds == {(RetentionAct.Kind.WORKS, 2020, 3), (RetentionAct.Kind.CONSENTS, 2020, 1)}
+    kinds = {(a.kind, a.academic_year.start_year, a.municipality, a.rows) for a in acts}
+    assert kinds == {
+        (RetentionAct.Kind.WORKS, 2020, district.municipality, 3),
+        (RetentionAct.Kind.CONSENTS, 2020, district.municipality, 1),
+    }
     assert RetentionAct.objects.count() == 2
     assert retention_run(today=dt.date(2027, 1, 16)) == []  # nothing left: no empty act
+
+
+def test_retention_acts_statements_per_municipality(
+    district: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Each municipality's statements of a year are destroyed under its own act with its own counts;
+    a district office sees only its own acts, the region's office and a superuser see them all."""
+    other = make_organization(
+        parent=district.region, kind=Organization.Kind.MUNICIPALITY, short_name="Гудермесский район"
+    )
+    other_school = make_organization(parent=other, short_name="СОШ № 2 г. Гудермес")
+    stray_school = make_organization(parent=district.region, short_name="Школа без муниципалитета")
+    other_head = make_user_with_role(Role.HEAD, other, username="head_other")
+    region_head = make_user_with_role(Role.HEAD, district.region, username="head_region")
+    here = [
+        _consent(_student(district, 2020, last="Абаева")),
+        _consent(_student(district, 2020, last="Бисаева", school=district.school_b), with_scan=False),
+        _consent(_student(district, 2020, last="Вахаева"), with_scan=False),
+    ]
+    here_later = _consent(_student(district, 2021, last="Гаева"))
+    there = [
+        _consent(_student(district, 2020, last=name, school=other_school)) for name in ("Дудаева", "Ести")
+    ]
+    stray = _consent(_student(district, 2020, last="Жаева", school=stray_school), with_scan=False)
+    kept = _consent(_student(district, 2026, last="Заурова", school=other_school))
+    scans = [(c.document.storage, c.document.name) for c in [here[0], here_later, *there]]
+    assert all(storage.exists(name) for storage, name in scans)
+    RetentionSettings.objects.create(pk=1, works_years=1, consents_years=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        acts = retention_run(today=dt.date(2027, 1, 15))
+
+    summary = [(a.academic_year.start_year, a.municipality, a.rows, a.files) for a in acts]
+    assert summary == [
+        (2020, district.municipality, 3, 1),  # schools A and B of the same municipality: one act
+        (2020, other, 2, 2),
+        (2020, None, 1, 0),  # the school outside any municipality: its own act
+        (2021, district.municipality, 1, 1),
+    ]
+    assert all(a.kind == RetentionAct.Kind.CONSENTS for a in acts)
+    gone = [c.pk for c in [*here, here_later, *there, stray]]
+    assert not StudentConsent.objects.filter(pk__in=gone).exists()
+    assert StudentConsent.objects.filter(pk=kept.pk).exists()
+    assert not any(storage.exists(name) for storage, name in scans)  # the scans go on commit
+    assert kept.document.storage.exists(kept.document.name)
+
+    def visible(user: Any) -> set[tuple[int, Any, int]]:
+        return {(a.academic_year.start_year, a.municipality, a.rows) for a in retention_acts_visible_to(user)}
+
+    assert visible(district.user("head")) == {
+        (2020, district.municipality, 3),
+        (2021, district.municipality, 1),
+    }
+    assert visible(other_head) == {(2020, other, 2)}
+    everything = {(year, municipality, rows) for year, municipality, rows, _ in summary}
+    assert visible(region_head) == everything
+    root = get_user_model().objects.create_superuser("root-retention", "root@example.org", "x")
+    assert visible(root) == everything
+    assert visible(district.user("school_admin_a")) == set()
+
+    client.force_login(district.user("head"))  # the page shows the district's own acts only
+    page = client.get(reverse("olympiads:retention"))
+    assert page.status_code == 200
+    rows = page.content.decode()
+    assert "Курчалоевский район" in rows and "Гудермесский район" not in rows and "все школы" not in rows
 
 
 def test_retention_period_is_the_offices_setting(district: Any) -> None:
