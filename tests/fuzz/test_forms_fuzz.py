@@ -104,14 +104,7 @@ FORMS = [
     "organization_edit",
     "document_create",
     "news_create",
-    pytest.param(
-        "training_record",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="the course form posted back with its own initial values answers 400 with the form "
-            "re-rendered empty and no message saying what is wrong (found by this test; not a 500)",
-        ),
-    ),
+    "training_record",
 ]
 
 

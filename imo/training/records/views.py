@@ -157,8 +157,10 @@ def _form_page(
     educator: Educator,
     title: str,
     record: CourseRecord | None = None,
-    status: int = 200,
 ) -> HttpResponse:
+    """The course form, empty or with what was posted and a Russian message at every wrong field. An
+    invalid form answers 200, as most of the project's form pages do: it is the page to correct and send
+    again, not a failed request."""
     warning = _typed_warning(form) or (services.other_provider_warning(record) if record is not None else "")
     return render(
         request,
@@ -173,7 +175,6 @@ def _form_page(
             "will_wait": _source(request.user, educator) == CourseRecord.Source.EDUCATOR,
             "breadcrumbs": _crumbs(request, educator, title),
         },
-        status=status,
     )
 
 
@@ -186,30 +187,34 @@ def _after_save(request: HttpRequest, record: CourseRecord, done: str) -> None:
         messages.info(request, "Запись ожидает подтверждения администратором школы или ИМО.")
 
 
+def _posted_data(request: HttpRequest) -> tuple[Any, Any]:
+    """The form's data and files: bound on every POST, even one with no fields at all. `request.POST or
+    None` left a POST of an untouched form (nothing filled in, so nothing sent) unbound: the page came
+    back empty with no message saying which fields are required."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
 @login_only
 def record_add(request: AppRequest, educator_pk: int) -> HttpResponse:
     educator = educator_get_for(user=request.user, pk=educator_pk, permission="training.add_record")
     settings = TrainingSettings.current()
-    form = RecordForm(request.POST or None, request.FILES or None, scan_max_mb=settings.scan_max_mb)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                record = services.record_create(
-                    educator=educator,
-                    data=form.data_for_service(),
-                    by=request.user,
-                    source=_source(request.user, educator),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                _after_save(request, record, "Курс добавлен.")
-                return redirect(_profile_url(educator))
-        status = 400
-    return _form_page(
-        request, form, educator=educator, title="Добавить курс повышения квалификации", status=status
-    )
+    form = RecordForm(*_posted_data(request), scan_max_mb=settings.scan_max_mb)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.record_create(
+                educator=educator,
+                data=form.data_for_service(),
+                by=request.user,
+                source=_source(request.user, educator),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            _after_save(request, record, "Курс добавлен.")
+            return redirect(_profile_url(educator))
+    return _form_page(request, form, educator=educator, title="Добавить курс повышения квалификации")
 
 
 def _initial(record: CourseRecord) -> dict[str, Any]:
@@ -224,14 +229,12 @@ def record_edit(request: AppRequest, pk: int) -> HttpResponse:
     record = selectors.record_get_for(user=request.user, pk=pk, permission="training.change_record")
     settings = TrainingSettings.current()
     form = RecordForm(
-        request.POST or None,
-        request.FILES or None,
+        *_posted_data(request),
         initial=_initial(record),
         scan_max_mb=settings.scan_max_mb,
         has_scan=bool(record.scan),
     )
     track_version(form, record)
-    status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -246,15 +249,9 @@ def record_edit(request: AppRequest, pk: int) -> HttpResponse:
             else:
                 _after_save(request, record, "Изменения сохранены.")
                 return redirect(_profile_url(record.educator))
-        status = 400
         record.refresh_from_db()
     return _form_page(
-        request,
-        form,
-        educator=record.educator,
-        record=record,
-        title="Курс повышения квалификации: изменение",
-        status=status,
+        request, form, educator=record.educator, record=record, title="Курс повышения квалификации: изменение"
     )
 
 

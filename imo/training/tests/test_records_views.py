@@ -178,12 +178,41 @@ def test_bad_input_shows_russian_messages_and_saves_nothing(client, district, te
         reverse("training:record_add", args=[teacher.pk]),
         {**form_post(hours="15", starts_on="2024-03-10", ends_on="2024-03-01"), "scan": fake},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200  # the page again, to correct and send
     body = response.content.decode()
     assert "не менее 16 часов" in body
     assert "Дата окончания не может быть раньше даты начала." in body
     assert "PDF, JPEG или PNG" in body
     assert not CourseRecord.objects.exists()
+
+
+@pytest.mark.parametrize("posted", [{}, {"title": "Наставничество в школе", "hours": "24"}])
+def test_untouched_form_sent_back_says_what_is_missing(client, district, teacher, posted):
+    """The form sent as it was opened (nothing filled in, or only some fields): the page again with what
+    was typed and a Russian message at each required field, and nothing saved."""
+    client.force_login(district.user("head"))
+    url = reverse("training:record_add", args=[teacher.pk])
+    response = client.post(url, posted)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.is_bound
+    assert form.errors["starts_on"] == ["Обязательное поле."]
+    assert form.errors["ends_on"] == ["Обязательное поле."]
+    body = response.content.decode()
+    assert body.count("Обязательное поле.") == 2
+    for value in posted.values():
+        assert f'value="{value}"' in body  # what was typed is still in the form
+    assert not CourseRecord.objects.exists()
+
+
+def test_untouched_edit_form_sent_back_says_what_is_missing(client, district, teacher):
+    record = create(teacher, district.user("head"), title="Курс до изменения")
+    client.force_login(district.user("head"))
+    response = client.post(reverse("training:record_edit", args=[record.pk]), {})
+    assert response.status_code == 200
+    assert "Обязательное поле." in response.content.decode()
+    record.refresh_from_db()
+    assert record.title == "Курс до изменения"
 
 
 def test_other_provider_warning_after_save(client, district, teacher):
@@ -322,7 +351,7 @@ def test_form_with_errors_warns_about_an_other_provider(client, district, teache
         reverse("training:record_add", args=[teacher.pk]),
         form_post(provider_kind="other", starts_on="2025-09-01", ends_on="2025-09-05", hours="10"),
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     body = response.content.decode()
     assert "Не засчитывается в трёхлетний срок." in body and "не менее 16 часов" in body
     response = client.post(reverse("training:record_add", args=[teacher.pk]), form_post(hours="10"))
