@@ -9,6 +9,12 @@ ARCHITECTURE.md) before committing.
 
 Answer classes: 200; login (302 to the login page); 302 (a redirect elsewhere); 403; 404; 405 (a POST-only
 view answering GET). Anything else (400, 500, …) is recorded by its code and is almost surely a bug.
+
+A URL whose answers depend on the state of its object is walked once more with another object: a KWARGS key
+`<URL name>#<variant>` gives that walk's objects, and the matrix has a line under the same key (the format is
+described in imo/portal/management/commands/permissions_matrix.py). So far: the olympiad's public results,
+walked for unpublished results (404 for everyone) and as `#published` (200 for everyone, and the page shows
+only what the public may see: `World.published_shown`, never `World.published_hidden`).
 """
 
 from __future__ import annotations
@@ -30,8 +36,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from imo.portal.management.commands.permissions_matrix import (
     MATRIX_PATH,
     ROLES,
+    VARIANT_SEPARATOR,
     MatrixLine,
     read_matrix,
+    url_name_of,
     write_matrix,
 )
 from tests.security.world import MARKER, World, build_world
@@ -65,7 +73,8 @@ class Lit:
 
 
 # URL name → its kwargs: a key of `World.objects` (its pk is used) or a `Lit`. A URL with arguments must be
-# here; a URL without arguments needs no line.
+# here; a URL without arguments needs no line. `<URL name>#<variant>` walks the URL once more with other
+# objects (see the module's docstring).
 KWARGS: dict[str, dict[str, str | Lit]] = {
     "accounts:password_reset_confirm": {"uidb64": Lit("MQ"), "token": Lit("set-password")},
     # organisations and users
@@ -275,7 +284,12 @@ KWARGS: dict[str, dict[str, str | Lit]] = {
     "olympiads:ranking_appeal_decide": {"pk": "appeal"},
     "olympiads:ranking_stage_appeals": {"pk": "stage"},
     "olympiads:public_results": {"pk": "stage_subject"},
+    "olympiads:public_results#published": {"pk": "published_stage_subject"},
     "olympiads:public_results_latest": {"municipality_id": "municipality", "subject_id": "olympiad_subject"},
+    "olympiads:public_results_latest#published": {
+        "municipality_id": "municipality",
+        "subject_id": "published_olympiad_subject",
+    },
     "olympiads:certificate_check": {"token": Lit("markertoken0001")},
     "olympiads:publication_subject": {"pk": "stage_subject"},
     "olympiads:publication_publish": {"pk": "stage_subject"},
@@ -353,6 +367,10 @@ KWARGS: dict[str, dict[str, str | Lit]] = {
     "mail:detail": {"pk": "mail"},
 }
 
+# The walks of published results: every role may open them, and each must show the public exactly what
+# the world says (names only with the parents' consent, and then only surname and initials).
+PUBLISHED_PAGES = ("olympiads:public_results#published", "olympiads:public_results_latest#published")
+
 # Keys of KWARGS values that are not a pk but another attribute of the world object.
 _ATTRIBUTE = {"token": "token", "code": "code"}
 
@@ -392,8 +410,14 @@ def _kwarg(world: World, name: str, spec: str | Lit) -> str | int:
 
 
 def url_of(world: World, name: str) -> str:
+    """The address of a matrix line's URL (a variant's too) with the world's objects."""
     specs = KWARGS.get(name, {})
-    return reverse(name, kwargs={key: _kwarg(world, key, spec) for key, spec in specs.items()})
+    return reverse(url_name_of(name), kwargs={key: _kwarg(world, key, spec) for key, spec in specs.items()})
+
+
+def variants() -> list[str]:
+    """The KWARGS keys `<URL name>#<variant>`: lines of the matrix besides one per URL name."""
+    return [key for key in KWARGS if VARIANT_SEPARATOR in key]
 
 
 def answer_class(response: Any) -> str:
@@ -420,8 +444,9 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
 def test_every_url_is_in_the_matrix() -> None:
     routes = project_routes()
     matrix = read_matrix()
-    missing = sorted(set(routes) - set(matrix))
-    stale = sorted(set(matrix) - set(routes))
+    lines = set(routes) | set(variants())
+    missing = sorted(lines - set(matrix))
+    stale = sorted(set(matrix) - lines)
     assert not missing, (
         f"URL(s) not in {MATRIX_PATH.name}: {', '.join(missing)}. Decide who may open each: add a line "
         f"(url name, path, one answer per role, a comment), or run this module with "
@@ -433,22 +458,28 @@ def test_every_url_is_in_the_matrix() -> None:
 
 
 def test_every_url_with_arguments_has_objects() -> None:
-    without = [
-        name for name, route in project_routes().items() if "<" in route.pattern and name not in KWARGS
-    ]
+    routes = project_routes()
+    without = [name for name, route in routes.items() if "<" in route.pattern and name not in KWARGS]
     assert not without, f"Add the URL arguments of {', '.join(without)} to KWARGS in this module."
+    orphans = [key for key in variants() if url_name_of(key) not in routes]
+    assert not orphans, f"KWARGS has variants of URLs that do not exist: {', '.join(orphans)}."
+    assert set(PUBLISHED_PAGES) <= set(variants()), "every published results page is walked"
 
 
 def _walked_routes() -> dict[str, Route]:
-    return {
+    """Matrix line key → its URL's route: every URL that can be opened, and the variants of KWARGS."""
+    routes = project_routes()
+    walked = {
         name: route
-        for name, route in project_routes().items()
+        for name, route in routes.items()
         if name in KWARGS
         or "<" not in route.pattern  # the others fail test_every_url_with_arguments_has_objects
     }
+    walked.update({key: routes[url_name_of(key)] for key in variants() if url_name_of(key) in routes})
+    return walked
 
 
-# Answers seen so far in this process, per URL name and role: with IMO_WRITE_PERMISSIONS_MATRIX the last
+# Answers seen so far in this process, per matrix line and role: with IMO_WRITE_PERMISSIONS_MATRIX the last
 # role's test writes the file (run the module serially, `-n 0`, so one process sees every role).
 _OBSERVED: dict[str, dict[str, str]] = {}
 
@@ -467,7 +498,8 @@ def _write_matrix_when_complete(routes: dict[str, Route]) -> None:
                 answers=_OBSERVED[name],
                 comment=old[name].comment if name in old else "",
             )
-            for name, route in sorted(routes.items(), key=lambda item: item[1].pattern)
+            # by path, a URL's variants right after its own line
+            for name, route in sorted(routes.items(), key=lambda item: (item[1].pattern, item[0]))
         ]
     )
 
@@ -478,6 +510,7 @@ def test_matrix(world: World, role: Any) -> None:
     """One role's column: a test per role, so that parallel workers share the walk."""
     routes = _walked_routes()
     leaks: list[str] = []
+    published: list[str] = []  # what the published results pages get wrong
     spent: dict[str, float] = {}  # seconds per URL, printed for whoever makes the walk faster
     client = Client(raise_request_exception=False)
     user = world.users[role.key]
@@ -497,6 +530,8 @@ def test_matrix(world: World, role: Any) -> None:
             and MARKER in response.content.decode("utf-8", errors="replace")
         ):
             leaks.append(f"{name} ({url}) as {role.key}: {answer} page shows the object's data")
+        if name in PUBLISHED_PAGES and answer == "200":
+            published.extend(_published_page_problems(world, f"{name} ({url}) as {role.key}", response))
         if role.key == "school_admin_other" and answer == "200" and not streaming:
             body = response.content.decode("utf-8", errors="replace")
             shown = [marker for marker in SCHOOL_A_PRIVATE if marker in body]
@@ -519,12 +554,26 @@ def test_matrix(world: World, role: Any) -> None:
         if name in expected and expected[name].answers.get(role.key) != _OBSERVED[name][role.key]
     ]
     assert not leaks, "Pages that show data to a role that must not see it:\n" + "\n".join(leaks)
+    assert not published, (
+        "Published results must show surname and initials with consent, the code without, and nothing "
+        "else of the participants:\n" + "\n".join(published)
+    )
     assert not differences, (
         f"{len(differences)} answer(s) differ from {MATRIX_PATH.name}:\n"
         + "\n".join(differences)
         + "\nIf a change is deliberate, rewrite the matrix with IMO_WRITE_PERMISSIONS_MATRIX=1 (-n 0) "
         "and review the diff."
     )
+
+
+def _published_page_problems(world: World, where: str, response: Any) -> list[str]:
+    """What a published results page gets wrong: a participant the public must see missing (surname and
+    initials, or the code), or data the public must not see shown (full names, names without consent,
+    birth dates, the parents' statements, the works' codes)."""
+    body = response.content.decode("utf-8", errors="replace")
+    problems = [f"{where}: does not show {text!r}" for text in world.published_shown if text not in body]
+    problems += [f"{where}: shows {text!r}" for text in world.published_hidden if text in body]
+    return problems
 
 
 def test_security_doc_roles_table_is_generated_from_the_matrix(capsys: Any) -> None:

@@ -3,6 +3,10 @@ kind a URL names, all belonging to school A (or to the office, where an object h
 
 Every object that has a name or a title carries a marker (`MARKER` + what it is), so a denied answer can be
 searched for the object's data: no denied page may contain `MARKER`.
+
+The olympiad has two subjects at its school stage: mathematics, not published (its public results answer 404),
+and Russian, taken through the office's steps to published results, so the walk sees the public's page too
+(`World.published_shown` / `World.published_hidden`: what that page must and must not show).
 """
 
 from __future__ import annotations
@@ -65,6 +69,10 @@ class World:
     district: District
     users: dict[str, Any]  # role column of the matrix → user (None for the anonymous visitor)
     objects: dict[str, Any] = field(default_factory=dict)
+    # The published results' page (olympiads.md 14, personal-data.md 2): what every visitor must see on it
+    # (surname and initials with the parents' consent, the public code without) and what nobody may.
+    published_shown: tuple[str, ...] = ()
+    published_hidden: tuple[str, ...] = ()
 
     def pk(self, key: str) -> int:
         return int(self.objects[key].pk)
@@ -204,7 +212,8 @@ def build_world() -> World:
         plan=o["development_plan"], kind="course", title=f"{MARKER}-мероприятие", due_on=dt.date(2027, 5, 1)
     )
 
-    # Olympiads: a municipal stage with one subject; the jury member of the matrix sits on its jury.
+    # Olympiads: a school stage with mathematics, its results not published; the jury member of the matrix
+    # sits on its jury. Russian, published, joins the stage below (`_published_results`).
     o["season"] = Season.objects.create(municipality=municipality, academic_year=year)
     o["stage"] = Stage.objects.create(
         season=o["season"],
@@ -244,6 +253,8 @@ def build_world() -> World:
         status="winner",
         issued_on=dt.date(2026, 10, 30),
     )
+
+    published_shown, published_hidden = _published_results(o, district, jury_user)
 
     # Library and news: a document and a news post of the office, neither published.
     o["document_kind"] = DocumentKind.objects.create(name=f"{MARKER}-вид")
@@ -352,4 +363,111 @@ def build_world() -> World:
         "admin": u["admin"],
         "jury": jury_user,
     }
-    return World(district=district, users=users, objects=o)
+    return World(
+        district=district,
+        users=users,
+        objects=o,
+        published_shown=published_shown,
+        published_hidden=published_hidden,
+    )
+
+
+def _published_results(
+    o: dict[str, Any], district: District, jury_user: Any
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Russian at the school stage, published the way the office does it, each step by its service: the
+    subject, its grid and jury; two students of school A with their parents' statements (one allows
+    publication, one refuses) and the matrix's student, who has no statement; registration, codes, the
+    jury's scores and closing, matching, ranking, publishing. Returns (shown, hidden) for the public page."""
+    from imo.olympiads.publication.services import results_publish
+    from imo.olympiads.ranking.services import rank_stage_subject
+    from imo.olympiads.registration.services import participation_register
+    from imo.olympiads.scoring.services import codes_issue, codes_match, scoring_close, work_score
+    from imo.olympiads.setup.services import GradeRow, grade_settings_save, jury_set, stage_subject_save
+    from imo.olympiads.students.services import consent_save, student_create
+
+    office, school_a = district.users["methodist"], district.school_a
+    stage, year = o["stage"], o["stage"].season.academic_year
+    russian = OlympiadSubject.objects.get(name="Русский язык")
+    stage_subject = stage_subject_save(
+        stage=stage, subject=russian, min_grade=7, max_grade=8, held_on=dt.date(2026, 10, 2), by=office
+    )
+    grade_settings_save(
+        stage_subject=stage_subject, rows=[GradeRow(grade=7, task_max=[Decimal(10), Decimal(20)])], by=office
+    )
+    jury_set(stage_subject=stage_subject, members=[(o["juror"], True)], by=office)
+
+    allowed = student_create(
+        academic_year=year,
+        school=school_a,
+        last_name=f"{MARKER}-Публичная",
+        first_name="Ясмина",
+        patronymic="Руслановна",
+        birth_date=dt.date(2013, 3, 14),
+        grade=7,
+        by=district.users["school_admin_a"],
+    )
+    refused = student_create(
+        academic_year=year,
+        school=school_a,
+        last_name="Маркер-Секрет-Ученик-Отказ",
+        first_name="Тамила",
+        patronymic="Ахмедовна",
+        birth_date=dt.date(2012, 11, 5),
+        grade=7,
+        by=district.users["school_admin_a"],
+    )
+    for student, publication_allowed, parent in ((allowed, True, "Мать"), (refused, False, "Отец")):
+        consent_save(
+            student=student,
+            signed_on=dt.date(2026, 9, 10),
+            rules_accepted=True,
+            publication_allowed=publication_allowed,
+            parent_name=f"{MARKER}-{parent}",
+            by=district.users["school_admin_a"],
+        )
+    scores = {allowed: [9, 16], refused: [8, 10], o["student"]: [3, 6]}
+    for student in scores:
+        participation_register(
+            stage_subject=stage_subject,
+            student=student,
+            grade=7,
+            teachers=(),
+            by=district.users["school_admin_a"],
+        )
+    codes_issue(stage_subject=stage_subject, by=office)
+    participations = Participation.objects.filter(stage_subject=stage_subject)
+    works = dict(participations.values_list("student_id", "work_id"))
+    for student, tasks in scores.items():
+        work_score(work=Work.objects.get(pk=works[student.pk]), task_scores=tasks, by=jury_user)
+    scoring_close(stage_subject=stage_subject, by=jury_user)
+    codes_match(stage_subject=stage_subject, by=office)
+    rank_stage_subject(stage_subject=stage_subject, by=office)
+    results_publish(stage_subject=stage_subject, by=office)
+    o["published_stage_subject"] = stage_subject
+    o["published_olympiad_subject"] = russian
+
+    codes = dict(participations.values_list("student_id", "public_code"))
+    assert all(codes.values()), "every ranked participant of published results has a public code"
+    shown = (f"{MARKER}-Публичная Я. Р.", codes[refused.pk], codes[o["student"].pk], school_a.short_name)
+    hidden = (
+        # Full first names and patronymics: never public, even with consent.
+        "Ясмина",
+        "Руслановна",
+        # Without consent (refused, or no statement at all): no part of the name.
+        "Маркер-Секрет-Ученик",
+        "Тамила",
+        "Ахмедовна",
+        o["student"].first_name,
+        # Birth dates, in the forms pages write them.
+        "14.03.2013",
+        "2013-03-14",
+        "05.11.2012",
+        "2012-11-05",
+        # The parents' statements.
+        f"{MARKER}-Мать",
+        f"{MARKER}-Отец",
+        # The works' codes: they keep the jury blind (a code beside a name tells whose work it was).
+        *Work.objects.filter(stage_subject=stage_subject).values_list("code", flat=True),
+    )
+    return shown, hidden

@@ -3,6 +3,11 @@
 The matrix itself (`tests/security/permissions_matrix.csv`) is checked against the running code by
 tests/security/test_permissions_matrix.py; docs/security.md's section «Роли и права» is this command's output,
 and a test keeps the two equal.
+
+One line per URL name (`url_name`), or more when the walk opens the same URL again with other objects of the
+test world, whose answers differ: such a line's key is `<URL name>#<variant>`, e.g.
+`olympiads:public_results#published` (the results once published, where `olympiads:public_results` walks
+unpublished ones). The test declares each variant with its objects; `url_name_of` gives the URL name back.
 """
 
 from __future__ import annotations
@@ -18,6 +23,12 @@ from django.core.management.base import BaseCommand, CommandError
 from imo.orgs.models import Role
 
 MATRIX_PATH = Path(settings.BASE_DIR) / "tests" / "security" / "permissions_matrix.csv"
+VARIANT_SEPARATOR = "#"  # `<URL name>#<variant>`: see the module's docstring
+
+
+def url_name_of(key: str) -> str:
+    """The URL name of a line's key: `olympiads:public_results#published` → `olympiads:public_results`."""
+    return key.partition(VARIANT_SEPARATOR)[0]
 
 
 @dataclass(frozen=True)
