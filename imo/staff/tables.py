@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from imo.core import pagecache
 from imo.core.batches import completed_in_batches
 from imo.core.excel import write_xlsx, xlsx_response
 from imo.core.identifiers import format_snils
@@ -275,14 +276,25 @@ class FacetFilter(MultiChoiceFilter):
 
 def _organization_rows(table: Table) -> list[tuple[int, str, str]]:
     """(id, short name, municipality) of the educational organisations the user sees, by municipality
-    then name in Russian order: read once per page."""
-    return table.cached(
-        "organization_rows",
-        lambda: list(
-            educational_organizations_visible_to(user=table.user)
+    then name in Russian order: read once per page, and kept between pages until organisations or
+    memberships change (the list is asked for all day; the schools change a few times a year)."""
+    user = table.user
+
+    def read() -> list[tuple[int, str, str]]:
+        return list(
+            educational_organizations_visible_to(user=user)
             .select_related(None)
             .order_by(russian("parent__short_name"), russian("short_name"), "pk")
             .values_list("pk", "short_name", "parent__short_name")
+        )
+
+    return table.cached(
+        "organization_rows",
+        lambda: pagecache.cached(
+            "staff.list.organizations",
+            topics=("orgs",),
+            parts=(user.pk, user.is_superuser, user.is_active),
+            compute=read,
         ),
     )
 
@@ -291,12 +303,17 @@ def _organizations(table: Table) -> list[tuple[int, str]]:
     return [(pk, name) for pk, name, _ in _organization_rows(table)]
 
 
+def _reference_choices(label: str, read: Callable[[], list[tuple[int, str]]]) -> list[tuple[int, str]]:
+    """A reference list in force (positions, subjects), kept until the reference data changes."""
+    return pagecache.cached("staff.list.reference", topics=("reference",), parts=(label,), compute=read)
+
+
 def _positions_choices(table: Table) -> list[tuple[int, str]]:
-    return list(active_items(Position).values_list("pk", "name"))
+    return _reference_choices("positions", lambda: list(active_items(Position).values_list("pk", "name")))
 
 
 def _subjects_choices(table: Table) -> list[tuple[int, str]]:
-    return list(active_items(Subject).values_list("pk", "name"))
+    return _reference_choices("subjects", lambda: list(active_items(Subject).values_list("pk", "name")))
 
 
 @dataclass(frozen=True)
@@ -313,6 +330,13 @@ class OptionGroup:
     options: list[Option]
 
 
+GROUP_OPEN = '<fieldset class="mb-2"><legend class="fs-6 fw-semibold mb-1">{}</legend>'
+BOX = (
+    '<div class="form-check"><input type="checkbox" name="{}" value="{}" class="form-check-input" id="{}"{}>'
+    '<label class="form-check-label" for="{}">{}</label></div>'
+)
+
+
 @dataclass(frozen=True)
 class CheckboxControl(Control):
     """A multi-choice filter whose check boxes the template writes directly: rendering hundreds of form
@@ -324,6 +348,31 @@ class CheckboxControl(Control):
     @property
     def template(self) -> str:
         return "staff/records/filter_checkboxes.html"
+
+    @property
+    def groups_html(self) -> SafeString:
+        """The boxes, grouped by municipality when there are groups: joined here, as a template loop over
+        a region's ~500 schools cost more than the rest of the page."""
+        name = self.field.html_name
+        parts: list[str] = []
+        for group in self.groups:
+            if group.label:
+                parts.append(format_html(GROUP_OPEN, group.label))
+            parts.extend(
+                format_html(
+                    BOX,
+                    name,
+                    option.value,
+                    option.dom_id,
+                    SafeString(" checked") if option.checked else "",
+                    option.dom_id,
+                    option.label,
+                )
+                for option in group.options
+            )
+            if group.label:
+                parts.append("</fieldset>")
+        return SafeString("".join(parts))  # each part built by format_html
 
 
 class _OrganizationFilter(MultiChoiceFilter):

@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
@@ -95,6 +95,44 @@ def checkbox_options(field: forms.BoundField) -> SafeString:
     return mark_safe("".join(parts))  # each part built by format_html
 
 
+def _attributes(attrs: dict[str, Any]) -> SafeString:
+    """Attributes as django/forms/widgets/attrs.html writes them: in order, True bare, False left out."""
+    return format_html_join(
+        "",
+        " {}{}",
+        (
+            (name, "" if value is True else format_html('="{}"', value))
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+def select_html(field: forms.BoundField) -> SafeString:
+    """A select field as its widget's templates would write it (the same attributes and options), for the
+    filter bars: five selects of a list page through the widget templates cost ~3 ms."""
+    widget = field.field.widget
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    parts = [format_html('<select name="{}"{}>', context["name"], _attributes(context["attrs"]))]
+    for group_name, options, _index in context["optgroups"]:
+        if group_name:
+            parts.append(format_html('<optgroup label="{}">', group_name))
+        for option in options:
+            value = "" if option["value"] is None else str(option["value"])
+            parts.append(
+                format_html(
+                    '<option value="{}"{}>{}</option>', value, _attributes(option["attrs"]), option["label"]
+                )
+            )
+        if group_name:
+            parts.append("</optgroup>")
+    parts.append("</select>")
+    return mark_safe("".join(parts))  # each part built by format_html
+
+
 @dataclass(frozen=True)
 class Control:
     """One filter as the filter bar renders it."""
@@ -119,6 +157,10 @@ class Control:
     @property
     def options_html(self) -> SafeString:
         return checkbox_options(self.field)
+
+    @property
+    def select_html(self) -> SafeString:
+        return select_html(self.field)
 
 
 class TableForm(forms.Form):

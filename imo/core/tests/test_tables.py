@@ -356,3 +356,61 @@ def test_a_page_runs_the_same_number_of_queries_whatever_the_rows(rf, db):
     for number in range(150):
         _person(f"b{number}", f"Фамилия{number}")
     assert count() == few
+
+
+def _markup(html):
+    """Markup compared without the line breaks and indentation the widget templates put between tags."""
+    import re
+
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"kind": "b"}, {"kind": "<x>"}, {"kind": "g2"}],
+)
+def test_select_html_writes_what_the_widget_templates_write(data):
+    from django import forms
+
+    from imo.core.tables.table import select_html
+
+    class KindForm(forms.Form):
+        kind = forms.ChoiceField(
+            required=False,
+            choices=[
+                ("", "Все"),
+                ("b", "Второй & «кавычки»"),
+                ("<x>", "<b>не тег</b>"),
+                ("Группа", [("g1", "Первый в группе"), ("g2", "Второй в группе")]),
+            ],
+            widget=forms.Select(attrs={"class": "form-select", "data-x": True}),
+        )
+
+    field = KindForm(data)["kind"]
+    assert _markup(select_html(field)) == _markup(field)
+
+
+def test_checkbox_options_write_what_the_widget_templates_write():
+    from django import forms
+
+    from imo.core.tables.table import checkbox_options
+
+    class PickForm(forms.Form):
+        pick = forms.MultipleChoiceField(
+            required=False,
+            choices=[("1", "Один & два"), ("2", "<i>три</i>")],
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        )
+
+    field = PickForm({"pick": ["2"]})["pick"]
+    expected = (
+        "".join(
+            f'<div class="form-check">{_markup(option.tag())}'
+            f'<label class="form-check-label" for="{option.id_for_label}">{option.choice_label}</label></div>'
+            for option in field.subwidgets
+        )
+        .replace("<i>", "&lt;i&gt;")
+        .replace("</i>", "&lt;/i&gt;")
+        .replace("& два", "&amp; два")
+    )
+    assert _markup(checkbox_options(field)) == expected
