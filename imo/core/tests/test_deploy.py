@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import imo.settings as project_settings
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -70,3 +72,15 @@ def test_static_files_collect_with_the_production_storage(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """The pages' statements are short; JIT compiling them cost more than it saved (settings.py)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -62,9 +62,24 @@ def _browse(request: HttpRequest) -> tuple[BrowseForm, QuerySet[Document], Query
     editor = scope.is_library_editor(request.user)
     visible = scope.documents_visible_to(request.user)
     kinds = list(DocumentKind.objects.order_by("order", "name"))
-    form = BrowseForm(request.GET or None, kinds=kinds, years=selectors.year_choices(visible), editor=editor)
+    form = BrowseForm(request.GET or None, kinds=kinds, years=_years(visible), editor=editor)
     filters = form.filters()
     return form, visible, selectors.documents_filtered(visible, filters), editor
+
+
+def _years(visible: QuerySet[Document]) -> list[int]:
+    """The year filter's choices, kept like the search hits (an aggregate over every visible document,
+    13 ms at region scale, on every page of the library)."""
+    try:
+        sql, params = visible.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    return pagecache.cached(
+        "library.years",
+        topics=("library", "orgs"),
+        parts=(sql, params),
+        compute=lambda: selectors.year_choices(visible),
+    )
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
