@@ -14,8 +14,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.expressions import OrderBy
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape, format_html, strip_tags
-from django.utils.safestring import SafeString
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData, SafeString
 
 from imo.core.text import russian_sort_key
 
@@ -112,6 +112,13 @@ def excel_value(value: Any) -> Any:
     return str(value)
 
 
+def _escaped(value: Any) -> str:
+    """conditional_escape(value) without its lazy-text wrapper (the same html.escape underneath)."""
+    if isinstance(value, SafeData) or hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
 @dataclass(frozen=True)
 class Column:
     """One column. Only `name` (its key in the URL: `sort=name`, `cols=name`) and `label` are required.
@@ -165,10 +172,14 @@ class Column:
         return _reader(self.path)(row)
 
     def html(self, row: Any) -> SafeString:
+        """The cell's markup. Escaped with html.escape, as Django's escape() does, without its lazy-text
+        wrappers: a page of 100 rows has ~1,000 cells."""
         shown = self.display(row) if self.display is not None else plain_text(self.value(row))
-        text = conditional_escape("" if shown is None else shown)
+        if shown is None:
+            return SafeString("")
+        text = _escaped(shown)
         if self.link is not None and text:
-            return format_html('<a href="{}" hx-boost="false">{}</a>', self.link(row), text)
+            return SafeString(f'<a href="{_escaped(self.link(row))}" hx-boost="false">{text}</a>')
         return SafeString(text)
 
     def excel(self, row: Any) -> Any:

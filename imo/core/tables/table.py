@@ -116,7 +116,7 @@ def select_html(field: forms.BoundField) -> SafeString:
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    parts = [format_html('<select name="{}"{}>', context["name"], _attributes(context["attrs"]))]
+    parts: list[str] = [format_html('<select name="{}"{}>', context["name"], _attributes(context["attrs"]))]
     for group_name, options, _index in context["optgroups"]:
         if group_name:
             parts.append(format_html('<optgroup label="{}">', group_name))
