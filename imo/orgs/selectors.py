@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 
+from imo.core import pagecache
 from imo.core.access import check
 from imo.core.collation import russian
 from imo.core.text import fold
@@ -27,15 +28,25 @@ _CACHE_ATTR = "_imo_memberships"
 
 
 def memberships_of(user: Any) -> tuple[Membership, ...]:
-    """The user's memberships with their organisations, read once per request and kept on the user."""
+    """The user's memberships with their organisations, kept on the user for the request.
+
+    Between requests they are kept in the page cache under the "orgs" topic: every signed-in page asks
+    for them, and a change of roles or organisations (any write to orgs' tables, imo.core.pagecache)
+    makes every worker read them afresh on its next request."""
     if not getattr(user, "is_authenticated", False):
         return ()
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = tuple(
-            Membership.objects.filter(user_id=user.pk, organization__status=Organization.Status.ACTIVE)
-            .select_related("organization")
-            .order_by("pk")
+        user_id = user.pk
+        cached = pagecache.cached(
+            "orgs.memberships",
+            topics=("orgs",),
+            parts=(user_id,),
+            compute=lambda: tuple(
+                Membership.objects.filter(user_id=user_id, organization__status=Organization.Status.ACTIVE)
+                .select_related("organization")
+                .order_by("pk")
+            ),
         )
         setattr(user, _CACHE_ATTR, cached)
     return cached

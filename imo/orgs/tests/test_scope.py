@@ -43,3 +43,31 @@ def test_closing_does_not_hide_history_from_the_office(district):
     district.school_b.status = Organization.Status.CLOSED
     district.school_b.save()
     assert district.school_b in organizations_visible_to(user=district.user("head"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_memberships_kept_between_requests_until_roles_change():
+    """Every signed-in page reads the user's memberships from the page cache; a removed role or a closed
+    organisation reaches the next request of any worker (a committed write to orgs' tables)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from imo.core import pagecache
+    from imo.orgs.selectors import memberships_of
+
+    district = make_district()
+    pk = district.user("school_admin_a").pk
+
+    def next_request() -> tuple[tuple[Membership, ...], int]:
+        pagecache.forget_own_writes()  # another worker's thread: no marks of this thread's writes
+        user = get_user_model().objects.get(pk=pk)
+        with CaptureQueriesContext(connection) as queries:
+            found = memberships_of(user)
+        return found, len(queries)
+
+    assert [m.organization for m in next_request()[0]] == [district.school_a]
+    kept, queries = next_request()
+    assert [m.organization for m in kept] == [district.school_a] and queries == 0
+    Membership.objects.filter(user_id=pk).delete()
+    assert next_request()[0] == ()
