@@ -173,17 +173,17 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Rate-limit counters must be shared by gunicorn's worker processes: files in var/, no server needed.
     "ratelimit": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "imo.core.filecache.SharedFileCache",
         "LOCATION": str(VAR_DIR / "cache" / "ratelimit"),
     },
     # Public pages and dashboard figures (imo/core/pagecache.py): shared by the worker processes too.
     "pages": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "imo.core.filecache.SharedFileCache",
         "LOCATION": str(VAR_DIR / "cache" / "pages"),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
     "page_generations": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "imo.core.filecache.SharedFileCache",
         "LOCATION": str(VAR_DIR / "cache" / "page_generations"),
     },
 }
