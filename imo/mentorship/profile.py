@@ -16,10 +16,15 @@ from imo.staff.models import Educator
 def section_context(request: HttpRequest, educator: Educator) -> dict[str, Any] | None:
     as_mentor, as_mentee = mentorships_of(educator=educator)
     rows = [*as_mentor, *as_mentee]
-    visible = set(
-        mentorships_visible_to(user=request.user)
-        .filter(pk__in=[m.pk for m in rows])
-        .values_list("pk", flat=True)
+    # Most educators have no mentorship: the scope's query is not even built for them.
+    visible = (
+        set(
+            mentorships_visible_to(user=request.user)
+            .filter(pk__in=[m.pk for m in rows])
+            .values_list("pk", flat=True)
+        )
+        if rows
+        else set()
     )
     for mentorship in rows:
         mentorship.link = mentorship.pk in visible  # type: ignore[attr-defined]

@@ -10,13 +10,18 @@ from django.urls import reverse
 
 from imo.attestation.applications.selectors import applications_visible_to
 from imo.attestation.applications.tables import badge_class
+from imo.attestation.models import Application
 from imo.staff.models import Educator
 
 
 def section_context(request: HttpRequest, educator: Educator) -> dict[str, Any] | None:
     user = request.user
-    applications = list(
-        applications_visible_to(user=user).filter(educator=educator).order_by("-created_at", "-pk")
+    # Most educators have no application: a plain look first, the viewer's scope only when there are some.
+    has_any = Application.objects.filter(educator=educator).exists()
+    applications = (
+        list(applications_visible_to(user=user).filter(educator=educator).order_by("-created_at", "-pk"))
+        if has_any
+        else []
     )
     start_url = ""
     if educator.erased_at is None and user.has_perm("attestation.start_application", educator):

@@ -213,17 +213,25 @@ def plan_view(plan: Plan, on: dt.date | None = None) -> PlanView:
 
 def plan_current_of(*, educator: Educator, on: dt.date | None = None) -> Plan | None:
     """The educator's current plan (in progress, else the newest draft; else the newest completed one),
-    with its progress figures."""
-    rows = with_progress(Plan.objects.filter(educator=educator), on).select_related("mentor")
-    # One statement (the profile page asks for every educator it shows): current plans first, by status,
-    # then the others; newest first within each.
+    with its progress figures.
+
+    The plan is found by a plain query first and only then read with its progress (four subqueries):
+    the profile page asks this for every educator it shows, and most have no plan."""
     is_current = Q(status__in=CURRENT_STATUSES)
-    return rows.order_by(
-        Case(When(is_current, then=Value(0)), default=Value(1)),
-        Case(When(is_current, then=F("status")), default=Value("")),
-        "-starts_on",
-        "-pk",
-    ).first()
+    found = (
+        Plan.objects.filter(educator=educator)
+        .order_by(
+            Case(When(is_current, then=Value(0)), default=Value(1)),
+            Case(When(is_current, then=F("status")), default=Value("")),
+            "-starts_on",
+            "-pk",
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        return None
+    return with_progress(Plan.objects.filter(pk=found), on).select_related("mentor").first()
 
 
 def plans_of(*, educator: Educator) -> list[Plan]:
