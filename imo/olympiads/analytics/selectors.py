@@ -469,7 +469,10 @@ class PreparedSeason:
 
 def prepared_students(*, educator: Educator, paths: Sequence[str] | None = None) -> list[PreparedSeason]:
     """The students `educator` prepared, per season (the latest first): one statement. `paths` limits
-    them to students of those schools (None: all)."""
+    them to students of those schools (None: all). Most educators prepared nobody: a look at the link
+    table first spares them the statement's nine joins."""
+    if not Participation.teachers.through.objects.filter(educator_id=educator.pk).exists():
+        return []
     participations = (
         Participation.objects.filter(teachers=educator, confirmed=True)
         .select_related("student", "stage_subject__subject", "stage_subject__stage__season__academic_year")
