@@ -56,10 +56,21 @@ def educators_visible_to(*, user: Any, include_erased: bool = False) -> QuerySet
 
 
 def educator_get_for(*, user: Any, pk: int, permission: str = "staff.view_educator") -> Educator:
-    """The educator if the user may see them (else 404) and holds `permission` on them (else 403)."""
-    educator = educators_visible_to(user=user).select_related("municipality", "user").filter(pk=pk).first()
+    """The educator if the user may see them (else 404) and holds `permission` on them (else 403).
+
+    A school admin's right on the educator (at_own_school, asked by the permission check and the page's
+    sections) is read in the same statement."""
+    queryset = educators_visible_to(user=user).select_related("municipality", "user")
+    schools = scope_paths(user, {Role.SCHOOL_ADMIN})
+    if schools:
+        queryset = queryset.annotate(_imo_at_own_school=employed_in(schools))
+    educator = queryset.filter(pk=pk).first()
     if educator is None:
         raise Http404("Педагог не найден.")
+    if schools:
+        _at_own_school_memo(user)[(educator.pk, None, pagecache.writes_seen())] = bool(
+            educator._imo_at_own_school  # type: ignore[attr-defined]
+        )
     check(user, permission, educator)
     return educator
 
@@ -77,6 +88,16 @@ def in_office_scope(user: Any, educator: Educator, roles: frozenset[str] = OFFIC
     return any(municipality_path.startswith(path) for path in paths)
 
 
+def _at_own_school_memo(user: Any) -> dict[tuple[int, dt.date | None, int], bool]:
+    # getattr/setattr, not __dict__: request.user is a lazy wrapper, and the rules get it wrapped in one
+    # place and unwrapped in another; both reach the one user object this way.
+    memo: dict[tuple[int, dt.date | None, int], bool] | None = getattr(user, "_imo_at_own_school", None)
+    if memo is None:
+        memo = {}
+        user._imo_at_own_school = memo
+    return memo
+
+
 def at_own_school(user: Any, educator: Educator, *, on: dt.date | None = None) -> bool:
     """The user is a school admin of a school that employs the educator now.
 
@@ -85,12 +106,7 @@ def at_own_school(user: Any, educator: Educator, *, on: dt.date | None = None) -
     schools = scope_paths(user, {Role.SCHOOL_ADMIN})
     if not schools:
         return False
-    # getattr/setattr, not __dict__: request.user is a lazy wrapper, and the rules get it wrapped in one
-    # place and unwrapped in another; both reach the one user object this way.
-    memo: dict[tuple[int, dt.date | None, int], bool] | None = getattr(user, "_imo_at_own_school", None)
-    if memo is None:
-        memo = {}
-        user._imo_at_own_school = memo
+    memo = _at_own_school_memo(user)
     key = (educator.pk, on, pagecache.writes_seen())
     if key not in memo:
         memo[key] = Educator.objects.filter(employed_in(schools, on=on), pk=educator.pk).exists()
