@@ -16,14 +16,14 @@ def cache(tmp_path: Path) -> SharedFileCache:
 
 
 def _files(cache: SharedFileCache) -> int:
-    return len(list(Path(cache._dir).glob("*.djcache")))
+    return len(list(Path(cache._dir).glob("*.djcache")))  # type: ignore[attr-defined]
 
 
 def test_sets_do_not_list_the_directory_between_culls(cache, monkeypatch) -> None:
     listings: list[int] = []
-    original = SharedFileCache._list_cache_files
+    original = SharedFileCache._list_cache_files  # type: ignore[attr-defined]
 
-    def counted(self):  # type: ignore[no-untyped-def]
+    def counted(self: SharedFileCache) -> list[str]:
         listings.append(1)
         return original(self)
 

@@ -21,7 +21,8 @@ def people():
 
 
 def _pages(queryset, per_page, number):
-    return CountingPaginator(queryset, per_page).get_page(number), Paginator(queryset, per_page).get_page(number)
+    counted = CountingPaginator(queryset, per_page).get_page(number)
+    return counted, Paginator(queryset, per_page).get_page(number)
 
 
 @pytest.mark.parametrize("number", [1, 2, 3, "3", None, "abc"])
