@@ -39,13 +39,12 @@ from imo.olympiads.models import (
     Work,
 )
 from imo.orgs.models import OFFICE_ROLES, Organization
-from imo.orgs.selectors import memberships_of, paths_q, scope_paths
+from imo.orgs.selectors import memberships_of, municipalities_above, municipality_of, paths_q, scope_paths
 from imo.reference.models import AcademicYear
 from imo.staff.access_log import personal_data_access_log, subject_accesses
 from imo.staff.models import Educator, ErasureAct, PersonalDataAccess
 from imo.staff.personal_sections import register_section
 from imo.staff.privacy import ERASED_NAME, MASK, SubjectWorkbook
-from imo.staff.sections import municipality_of
 
 RETENTION_BASIS = "Истёк срок хранения (настройки олимпиады; 152-ФЗ ч. 7 ст. 5)"
 
@@ -356,21 +355,6 @@ def _expired_years(years: int, today: dt.date) -> list[Season]:
     return [s for s in seasons if _add_years(s.academic_year.ends_on, years) < today]
 
 
-def _municipalities_above(paths: Iterable[str]) -> dict[str, Organization | None]:
-    """{school path: the nearest municipality above it, or None} in one query (`municipality_of` for
-    many schools at once)."""
-    wanted = set(paths)
-    prefixes: set[str] = set()
-    for path in wanted:
-        parts = [part for part in path.split("/") if part]
-        prefixes.update("/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
-    municipalities = list(
-        Organization.objects.filter(kind=Organization.Kind.MUNICIPALITY, path__in=prefixes).order_by("-path")
-    )
-    # Longest path first: the first municipality whose path starts the school's is the nearest one.
-    return {path: next((m for m in municipalities if path.startswith(m.path)), None) for path in wanted}
-
-
 @transaction.atomic
 def retention_run(*, today: dt.date | None = None) -> list[RetentionAct]:
     """Destroy works and parents' statements whose retention period ran out; one act per season and kind
@@ -420,7 +404,7 @@ def _destroy_consents(years: int, today: dt.date) -> list[RetentionAct]:
     )
     if not rows:
         return []
-    municipality_of_school = _municipalities_above(row["student__school__path"] for row in rows)
+    municipality_of_school = municipalities_above(row["student__school__path"] for row in rows)
     totals: dict[tuple[int, Organization | None], tuple[int, int]] = {}
     for row in rows:
         key = (row["student__academic_year_id"], municipality_of_school[row["student__school__path"]])
@@ -431,11 +415,10 @@ def _destroy_consents(years: int, today: dt.date) -> list[RetentionAct]:
     )
     consents.delete()
     basis = f"{RETENTION_BASIS}: {years} г. после окончания учебного года"
-    order = list(expired)
 
     def _act_order(year_id: int, municipality: Organization | None) -> tuple[int, bool, str]:
         # Oldest year first, then the municipalities in tree order, a school outside any last.
-        return order.index(year_id), municipality is None, municipality.path if municipality else ""
+        return expired[year_id].start_year, municipality is None, municipality.path if municipality else ""
 
     return [
         RetentionAct.objects.create(

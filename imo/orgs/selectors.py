@@ -73,6 +73,26 @@ def scope_paths(user: Any, roles: Iterable[str] = ORGANIZATION_VIEWER_ROLES) -> 
     return sorted({m.organization.path for m in memberships_of(user) if m.role in wanted})
 
 
+def municipalities_above(paths: Iterable[str]) -> dict[str, Organization | None]:
+    """{tree path: the nearest municipality at or above it, or None} in one query, for any number of
+    organisations (a retention run groups thousands of students' schools)."""
+    wanted = set(paths)
+    prefixes: set[str] = set()
+    for path in wanted:
+        parts = [part for part in path.split("/") if part]
+        prefixes.update("/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
+    municipalities = list(
+        Organization.objects.filter(kind=Organization.Kind.MUNICIPALITY, path__in=prefixes).order_by("-path")
+    )
+    # Longest path first: the first municipality whose path starts the organisation's is the nearest one.
+    return {path: next((m for m in municipalities if path.startswith(m.path)), None) for path in wanted}
+
+
+def municipality_of(organization: Organization) -> Organization | None:
+    """The municipality at or above an organisation (the district database its people belong to)."""
+    return municipalities_above([organization.path])[organization.path]
+
+
 def ancestor_ids(paths: Iterable[str]) -> set[int]:
     """Ids of the organisations on the tree paths: each path's own organisation and every one above it
     (a path is the chain of zero-padded ids from the root)."""

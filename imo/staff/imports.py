@@ -66,7 +66,7 @@ from imo.core.names import (
 )
 from imo.core.text import fold
 from imo.orgs.models import OFFICE_EDITOR_ROLES, Organization, Role
-from imo.orgs.selectors import organizations_visible_to
+from imo.orgs.selectors import municipality_of, organizations_visible_to
 from imo.reference.models import Position, Subject
 from imo.reference.selectors import active_items
 from imo.staff.bulk import EducationWrite, EducatorWrite, EmploymentWrite, educator_import_many
@@ -611,17 +611,6 @@ def organizations_for(user: Any) -> list[Organization]:
         roles = {*OFFICE_EDITOR_ROLES, Role.SCHOOL_ADMIN}
         queryset = organizations_visible_to(user=user, roles=roles)
     return list(queryset.filter(EDUCATIONAL, status=Organization.Status.ACTIVE).order_by("path"))
-
-
-def municipality_of(organization: Organization) -> Organization | None:
-    """The municipality above an organisation (its district database)."""
-    prefixes = [organization.path[:end] for end in range(1, len(organization.path) + 1)]
-    prefixes = [p for p in prefixes if p.endswith("/")]
-    return (
-        Organization.objects.filter(path__in=prefixes, kind=Organization.Kind.MUNICIPALITY)
-        .order_by("-path")
-        .first()
-    )
 
 
 def _duplicates_url(user: Any) -> str:

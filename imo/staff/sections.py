@@ -53,17 +53,6 @@ def employment_in_reach(user: Any, employment: Employment) -> bool:
     return organization_in_scope(user, employment.organization, EDITOR_ROLES)
 
 
-def municipality_of(organization: Organization) -> Organization | None:
-    """The municipality above an organisation (the district database its people belong to)."""
-    parts = [part for part in organization.path.split("/") if part]
-    prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-    return (
-        Organization.objects.filter(kind=Organization.Kind.MUNICIPALITY, path__in=prefixes)
-        .order_by("-path")
-        .first()
-    )
-
-
 # --- the page's state -------------------------------------------------------------------------------
 
 

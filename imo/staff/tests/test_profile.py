@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from imo.core import profile as core_profile
 from imo.core.profile import ProfileSection
+from imo.orgs.selectors import municipality_of
 from imo.reference.models import Position, Subject
 from imo.staff.experience import start_from_length
 from imo.staff.models import Award, Consent, EducationRecord, Educator, Employment, PersonalDataAccess
-from imo.staff.sections import municipality_of
 from imo.staff.services import (
     award_save,
     consent_record,

@@ -30,6 +30,7 @@ from imo.core.documents.downloads import attachment
 from imo.core.forms import add_service_errors
 from imo.core.profile import sections_for
 from imo.orgs.models import Organization
+from imo.orgs.selectors import municipality_of
 from imo.reference.models import Position, Subject
 from imo.reference.selectors import active_items
 from imo.staff import services
@@ -54,7 +55,6 @@ from imo.staff.sections import (
     current_employment,
     employment_in_reach,
     experience_figures,
-    municipality_of,
     profile_state,
     workplaces_for,
 )
