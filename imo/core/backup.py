@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.loader import MigrationLoader
@@ -214,6 +215,7 @@ def restore_archive(
             _restore_postgres(database_file, target_db)
         previous = _swap_media(staging / "media", media)
         pagecache.clear()  # pages kept from the data that was there before
+        caches[settings.SESSION_CACHE_ALIAS].clear()  # and sessions: the restored table has its own
         return RestoreResult(vendor=vendor, files=len(manifest["files"]), previous_media=previous)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
