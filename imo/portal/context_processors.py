@@ -11,13 +11,22 @@ from imo.orgs.selectors import primary_membership
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    """What the base layout needs on every page: site name, the menu, the user's main role."""
+    """What the base layout needs on every page: site name, the menu, the user's main role.
+
+    Read once per request and user: a page rendered in parts (the profile's sections, each a
+    render_to_string with the request) runs the context processors once per part."""
     user = getattr(request, "user", None)
-    return {
+    who = getattr(user, "pk", None)
+    memo = getattr(request, "_imo_shell", None)
+    if memo is not None and memo[0] == who:
+        return dict(memo[1])
+    context = {
         "site_name": settings.IMO_SITE_NAME,
         "nav_groups": _menu(user) if user is not None else [],
         "current_membership": primary_membership(user) if user is not None else None,
     }
+    request._imo_shell = (who, context)  # type: ignore[attr-defined]
+    return dict(context)
 
 
 # The menu asks the permission of each of ~50 sections on every page: kept per user until roles change
