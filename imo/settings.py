@@ -95,6 +95,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "imo.urls"
 WSGI_APPLICATION = "imo.wsgi.application"
 
+# The common form widgets are written in Python, the same bytes as Django's templates (imo/core/widgets.py).
+FORM_RENDERER = "imo.core.widgets.FastWidgetRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from imo.accounts.apps import forget_cached_sessions
+from imo.accounts.backends import UsernameOrEmailBackend
+from imo.accounts.models import User
 from imo.accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,5 +62,34 @@ def test_a_replaced_database_forgets_the_cached_sessions():
     Session.objects.all().delete()  # as a restore or `flush` does, behind the cache's back
 
     forget_cached_sessions()  # what their post_migrate (and the restore) then do
+
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_the_signed_in_user_is_read_whole_and_only_while_active():
+    UserFactory(username="petrova", first_name="Мария", is_superuser=True)
+    user = User.objects.get(username="petrova")
+    backend = UsernameOrEmailBackend()
+
+    found = backend.get_user(str(user.pk))
+    assert found is not None
+    assert (found.pk, found.username, found.first_name, found.is_superuser) == (
+        user.pk,
+        "petrova",
+        "Мария",
+        True,
+    )
+    assert found.date_joined == user.date_joined and found.password == user.password
+    assert backend.get_user("не число") is None and backend.get_user(user.pk + 1000) is None
+
+    user.is_active = False
+    user.save()
+    assert backend.get_user(user.pk) is None
+
+
+def test_a_deactivated_user_is_signed_out_on_the_next_request():
+    client = _signed_in()
+
+    User.objects.filter(username="ivanova").update(is_active=False)
 
     assert client.get(reverse("accounts:profile")).status_code == 302

@@ -112,7 +112,7 @@ def excel_value(value: Any) -> Any:
     return str(value)
 
 
-def _escaped(value: Any) -> str:
+def escaped(value: Any) -> str:
     """conditional_escape(value) without its lazy-text wrapper (the same html.escape underneath)."""
     if isinstance(value, SafeData) or hasattr(value, "__html__"):
         return str(value.__html__())
@@ -177,9 +177,9 @@ class Column:
         shown = self.display(row) if self.display is not None else plain_text(self.value(row))
         if shown is None:
             return SafeString("")
-        text = _escaped(shown)
+        text = escaped(shown)
         if self.link is not None and text:
-            return SafeString(f'<a href="{_escaped(self.link(row))}" hx-boost="false">{text}</a>')
+            return SafeString(f'<a href="{escaped(self.link(row))}" hx-boost="false">{text}</a>')
         return SafeString(text)
 
     def excel(self, row: Any) -> Any:

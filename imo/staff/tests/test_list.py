@@ -563,3 +563,19 @@ def test_the_export_runs_the_same_number_of_queries_with_3_and_30_educators(clie
     few = _count_export_queries(client, district.user("head"))
     _add(district, 27, 3)
     assert _count_export_queries(client, district.user("head")) == few
+
+
+def test_filter_boxes_escape_names_and_keep_the_choice(client, district):
+    """The organisation boxes are written without the template engine: names escaped, the chosen one
+    checked."""
+    school = district.school_a
+    school.short_name = 'Школа <b>"№1"</b> & Ко'
+    school.save()
+
+    response = _get(client, district.user("head"), {"organization": school.pk})
+
+    page = response.content.decode()
+    assert "Школа &lt;b&gt;&quot;№1&quot;&lt;/b&gt; &amp; Ко</label>" in page
+    assert '<b>"№1"</b>' not in page
+    box = re.search(rf'<input type="checkbox" name="organization" value="{school.pk}"[^>]*>', page)
+    assert box is not None and " checked" in box.group(0)
