@@ -47,9 +47,9 @@ class _Unwritable(Exception):
 
 
 def _escaped(value: Any) -> str:
-    """`{{ value }}` of a text under autoescape (conditional_escape)."""
-    if isinstance(value, SafeData):
-        return str(value)
+    """`{{ value }}` of a text under autoescape (conditional_escape: anything with __html__ is markup)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
     if isinstance(value, (str, Promise)):
         return html.escape(str(value))
     raise _Unwritable

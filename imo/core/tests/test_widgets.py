@@ -11,6 +11,7 @@ from django.conf import settings
 from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
+from markupsafe import Markup
 
 from imo.core import widgets
 from imo.core.widgets import FastWidgetRenderer
@@ -30,7 +31,9 @@ class Everything(forms.Form):
     url = forms.URLField(required=False)
     flag = forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs={"autofocus": True}))
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "disabled": False}), required=False)
-    kind = forms.ChoiceField(choices=[("", "—"), ("a", TRICKY), ("b", gettext_lazy("Учитель"))])
+    kind = forms.ChoiceField(
+        choices=[("", "—"), ("a", TRICKY), ("b", gettext_lazy("Учитель")), ("c", Markup("<em>Markup</em>"))]
+    )
     grouped = forms.ChoiceField(
         choices=[
             ("Школы", [(1, "СОШ № 1"), (2, "Гимназия")]),
