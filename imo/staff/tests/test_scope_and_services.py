@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from imo.staff.models import Employment
+from imo.accounts.tests.factories import UserFactory
+from imo.orgs.models import Organization, Role
+from imo.orgs.tests.factories import make_organization, make_user_with_role
+from imo.staff.models import Educator, Employment
 from imo.staff.selectors import duplicates_of, educator_get_for, educators_visible_to
 from imo.staff.services import educator_create, educator_link_user, educator_transfer, employment_end
 from imo.staff.tests.factories import make_educator, make_employment, snils_with_check
@@ -47,6 +51,48 @@ def test_another_schools_educator_answers_404(district, people):
     with pytest.raises(Http404):
         educator_get_for(user=district.user("school_admin_a"), pk=people["b"].pk)
     assert educator_get_for(user=district.user("school_admin_b"), pk=people["b"].pk) == people["b"]
+
+
+def _found_by_get_for(user, pk):
+    try:
+        educator_get_for(user=user, pk=pk)
+    except Http404:
+        return False
+    except PermissionDenied:  # seen, but without the right asked
+        return True
+    return True
+
+
+def test_the_card_lookup_sees_exactly_the_rows_the_list_sees(district, people):
+    """educator_get_for decides one row's visibility in Python; it must agree with educators_visible_to's
+    statement for every kind of user and row: own record, office, school admin, another district, a post
+    not yet begun, an erased record, a superuser, an inactive or anonymous user."""
+    elsewhere = make_organization(
+        parent=district.region, kind=Organization.Kind.MUNICIPALITY, name="Шалинский район"
+    )
+    far_school = make_organization(parent=elsewhere, name="МБОУ «СОШ № 1 г. Шали»")
+    stranger = make_educator(municipality=elsewhere, school=far_school, last_name="Чужая")
+    far_head = make_user_with_role(Role.HEAD, elsewhere, username="head_far")
+    far_admin = make_user_with_role(Role.SCHOOL_ADMIN, far_school, username="zam_far")
+    future = make_educator(municipality=district.municipality, school=district.school_b, last_name="Будущая")
+    Employment.objects.filter(educator=future).update(starts_on=dt.date.today() + dt.timedelta(days=30))
+    erased = make_educator(municipality=district.municipality, school=district.school_a, last_name="Стёртая")
+    Educator.objects.filter(pk=erased.pk).update(erased_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    inactive = make_user_with_role(Role.SCHOOL_ADMIN, district.school_a, username="zam_gone", is_active=False)
+    superuser = UserFactory(username="root_user", is_superuser=True)
+    users = [*district.users.values(), far_head, far_admin, inactive, superuser, AnonymousUser()]
+    rows = [*people.values(), stranger, future, erased]
+    for user in users:
+        visible = set(educators_visible_to(user=user).values_list("pk", flat=True))
+        for row in rows:
+            assert _found_by_get_for(user, row.pk) == (row.pk in visible), (user, row.last_name)
+    # the cases above are not all alike: each answer occurs
+    assert _found_by_get_for(district.user("school_admin_b"), people["b"].pk)
+    assert not _found_by_get_for(district.user("school_admin_b"), future.pk)
+    assert not _found_by_get_for(district.user("head"), stranger.pk)
+    assert _found_by_get_for(far_admin, stranger.pk)
+    assert _found_by_get_for(superuser, stranger.pk)
+    assert not _found_by_get_for(superuser, erased.pk)
 
 
 def test_two_schools_at_once_both_admins_see_the_person(district, people):
