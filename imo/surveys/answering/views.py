@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from imo.core.access import AppRequest, login_only, requires
 from imo.surveys.answering import engine, selectors, services
+from imo.surveys.answering.render import questions_html
 from imo.surveys.answering.selectors import State
 from imo.surveys.models import Answer, Mode, RespondentToken
 
@@ -133,15 +134,17 @@ def _answer_page(request: AppRequest, token: RespondentToken) -> HttpResponse:
     form = engine.questions_form(
         questions, values=values, data=data, errors=errors, readonly=not can_answer and data is None
     )
+    anonymous = survey.mode == Mode.ANONYMOUS
     context = {
         "survey": survey,
         "token": token,
         "form": form,
+        "questions": questions_html(form, token=token, anonymous=anonymous, survey=survey),
         "state": state,
         "state_label": selectors.STATE_LABELS[state],
         "closed": closed,
         "can_answer": can_answer,
-        "anonymous": survey.mode == Mode.ANONYMOUS,
+        "anonymous": anonymous,
         "anonymous_sent": anonymous_sent,
         "locked": locked,
         "respondent": token.school if token.school_id else token.educator,
