@@ -20,6 +20,8 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
 from django.utils.safestring import SafeData
 
+from imo.core.markup import escaped
+
 WIDGETS = "django/forms/widgets/"
 # Templates that are `{% include "django/forms/widgets/input.html" %}` and a line break.
 INPUTS = frozenset(
@@ -47,11 +49,9 @@ class _Unwritable(Exception):
 
 
 def _escaped(value: Any) -> str:
-    """`{{ value }}` of a text under autoescape (conditional_escape: anything with __html__ is markup)."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    if isinstance(value, (str, Promise)):
-        return html.escape(str(value))
+    """`{{ value }}` of a text under autoescape; a value of another kind the templates would localise."""
+    if hasattr(value, "__html__") or isinstance(value, (str, Promise)):
+        return escaped(value)
     raise _Unwritable
 
 

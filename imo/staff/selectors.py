@@ -28,12 +28,14 @@ def active_on(on: dt.date, prefix: str = "") -> Q:
     )
 
 
+def _employments_in(paths: list[str], on: dt.date | None) -> QuerySet[Employment]:
+    """Employments in force on `on` (today) in one of the subtrees `paths`."""
+    return Employment.objects.filter(paths_q(paths, "organization__"), active_on(on or timezone.localdate()))
+
+
 def employed_in(paths: list[str], *, on: dt.date | None = None) -> Exists:
     """The educator holds an employment in force on `on` (today) in one of the subtrees `paths`."""
-    on = on or timezone.localdate()
-    return Exists(
-        Employment.objects.filter(paths_q(paths, "organization__"), active_on(on), educator_id=OuterRef("pk"))
-    )
+    return Exists(_employments_in(paths, on).filter(educator_id=OuterRef("pk")))
 
 
 def educators_visible_to(*, user: Any, include_erased: bool = False) -> QuerySet[Educator]:
@@ -115,10 +117,8 @@ def at_own_school(user: Any, educator: Educator, *, on: dt.date | None = None) -
     memo = _at_own_school_memo(user)
     key = (educator.pk, on, pagecache.writes_seen())
     if key not in memo:
-        # The employments asked directly: the same condition as employed_in, without its subquery.
-        memo[key] = Employment.objects.filter(
-            paths_q(schools, "organization__"), active_on(on or timezone.localdate()), educator_id=educator.pk
-        ).exists()
+        # The employments asked directly, not through employed_in's subquery on the educators.
+        memo[key] = _employments_in(schools, on).filter(educator_id=educator.pk).exists()
     return memo[key]
 
 

@@ -29,6 +29,7 @@ from imo.core import pagecache
 from imo.core.batches import completed_in_batches
 from imo.core.excel import write_xlsx, xlsx_response
 from imo.core.identifiers import format_snils
+from imo.core.markup import escaped
 from imo.core.tables import (
     ChoiceFilter,
     Column,
@@ -36,7 +37,6 @@ from imo.core.tables import (
     MultiChoiceFilter,
     SearchFilter,
     Table,
-    escaped,
     label_order,
     russian,
 )

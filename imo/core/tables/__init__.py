@@ -8,7 +8,7 @@ See `Table` for the URL parameters and `imo/orgs/tables.py` for a full example.
 """
 
 from imo.core.collation import russian
-from imo.core.tables.columns import Column, escaped, label_order
+from imo.core.tables.columns import Column, label_order
 from imo.core.tables.filters import ChoiceFilter, DateRangeFilter, Filter, MultiChoiceFilter, SearchFilter
 from imo.core.tables.table import Table
 
@@ -20,7 +20,6 @@ __all__ = [
     "MultiChoiceFilter",
     "SearchFilter",
     "Table",
-    "escaped",
     "label_order",
     "russian",
 ]

@@ -15,8 +15,9 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.expressions import OrderBy
 from django.utils import formats, timezone
 from django.utils.html import strip_tags
-from django.utils.safestring import SafeData, SafeString
+from django.utils.safestring import SafeString
 
+from imo.core.markup import escaped
 from imo.core.text import russian_sort_key
 
 if TYPE_CHECKING:
@@ -110,13 +111,6 @@ def excel_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return str(value)
-
-
-def escaped(value: Any) -> str:
-    """conditional_escape(value) without its lazy-text wrapper (the same html.escape underneath)."""
-    if isinstance(value, SafeData) or hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from typing import Any
 
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from imo.surveys.answering.engine import Block, Item, QuestionsForm
+from imo.core.markup import escaped as _e
+from imo.surveys.answering.engine import CHOICE_KINDS, Block, Item, QuestionsForm
 from imo.surveys.models import QuestionKind
 
 REQUIRED_MARK = (
@@ -24,12 +24,7 @@ REQUIRED_MARK = (
     '<span class="visually-hidden">(обязательный вопрос)</span>'
 )
 FILE_ACCEPT = ".pdf,.docx,.odt,.xlsx,.pptx,.jpg,.jpeg,.png"
-CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE}
 FIELDSET_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCALE, QuestionKind.GRID}
-
-
-def _e(value: Any) -> str:
-    return str(conditional_escape(value))
 
 
 def questions_html(
