@@ -102,6 +102,26 @@ def ancestor_ids(paths: Iterable[str]) -> set[int]:
     return ids
 
 
+def subtree_ids(paths: Iterable[str]) -> list[int]:
+    """Ids of the organisations in the subtrees `paths` (each root included), in order.
+
+    A scope as a list of ids lets PostgreSQL plan with the statistics of the column it filters (a school's
+    or municipality's id) instead of guessing at a join and a LIKE on paths: the office's educator list
+    statement ran in a third of the time. Kept in the page cache under the "orgs" topic: organisations
+    change seldom, and a change makes every worker read them afresh."""
+    roots = tuple(sorted(set(paths)))
+    if not roots:
+        return []
+    return pagecache.cached(
+        "orgs.subtree_ids",
+        topics=("orgs",),
+        parts=roots,
+        compute=lambda: list(
+            Organization.objects.filter(paths_q(roots)).order_by("pk").values_list("pk", flat=True)
+        ),
+    )
+
+
 def paths_q(paths: Iterable[str], prefix: str = "") -> Q:
     """Rows whose organisation (reached by `prefix`, e.g. "organization__"; "" for Organization itself)
     lies in one of the subtrees `paths`; no paths → no rows. The one scope condition of every selector."""

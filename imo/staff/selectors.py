@@ -17,7 +17,7 @@ from django.utils import timezone
 from imo.core import pagecache
 from imo.core.access import check
 from imo.orgs.models import OFFICE_ROLES, Role
-from imo.orgs.selectors import paths_q, scope_paths
+from imo.orgs.selectors import scope_paths, subtree_ids
 from imo.staff.models import Educator, Employment
 
 
@@ -29,8 +29,11 @@ def active_on(on: dt.date, prefix: str = "") -> Q:
 
 
 def _employments_in(paths: list[str], on: dt.date | None) -> QuerySet[Employment]:
-    """Employments in force on `on` (today) in one of the subtrees `paths`."""
-    return Employment.objects.filter(paths_q(paths, "organization__"), active_on(on or timezone.localdate()))
+    """Employments in force on `on` (today) in one of the subtrees `paths` (by the organisations' ids:
+    see subtree_ids)."""
+    return Employment.objects.filter(
+        active_on(on or timezone.localdate()), organization_id__in=subtree_ids(paths)
+    )
 
 
 def employed_in(paths: list[str], *, on: dt.date | None = None) -> Exists:
@@ -47,14 +50,24 @@ def educators_visible_to(*, user: Any, include_erased: bool = False) -> QuerySet
         return queryset.none()
     if user.is_superuser:
         return queryset
-    condition = Q(user_id=user.pk)
-    office = scope_paths(user, OFFICE_ROLES)
-    if office:
-        condition |= paths_q(office, "municipality__")
+    office = subtree_ids(scope_paths(user, OFFICE_ROLES))
     schools = scope_paths(user, {Role.SCHOOL_ADMIN})
+    condition = Q(pk__in=[])
+    if office:
+        condition |= Q(municipality_id__in=office)
     if schools:
         condition |= Q(employed_in(schools))
+    if not (office or schools) or not _own_records_within(user, office):
+        condition |= Q(user_id=user.pk)
     return queryset.filter(condition)
+
+
+def _own_records_within(user: Any, municipality_ids: list[int]) -> bool:
+    """Every record linked to the user lies in the municipalities (or there is none), so the scope's
+    "or their own record" adds nothing: an OR across the scope and the user's key made PostgreSQL plan
+    the office's list two to three times slower."""
+    municipalities = set(Educator.objects.filter(user_id=user.pk).values_list("municipality_id", flat=True))
+    return municipalities <= set(municipality_ids)
 
 
 def educator_get_for(*, user: Any, pk: int, permission: str = "staff.view_educator") -> Educator:

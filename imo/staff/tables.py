@@ -41,7 +41,12 @@ from imo.core.tables import (
     russian,
 )
 from imo.core.tables.table import EXPORT_CHUNK, Control
-from imo.orgs.selectors import ORGANIZATION_VIEWER_ROLES, educational_organizations_visible_to, scope_paths
+from imo.orgs.selectors import (
+    ORGANIZATION_VIEWER_ROLES,
+    educational_organizations_visible_to,
+    scope_paths,
+    subtree_ids,
+)
 from imo.reference.models import Position, Subject
 from imo.reference.selectors import active_items
 from imo.staff.access_log import personal_data_access_log
@@ -502,10 +507,8 @@ class EducatorTable(Table):
         """Employments in the user's organisations (None: all, for a superuser)."""
         if getattr(self.user, "is_superuser", False):
             return None
-        condition = Q(pk__in=[])
-        for path in scope_paths(self.user, ORGANIZATION_VIEWER_ROLES):
-            condition |= Q(organization__path__startswith=path)
-        return condition
+        # By ids, not a join on paths: see subtree_ids.
+        return Q(organization_id__in=subtree_ids(scope_paths(self.user, ORGANIZATION_VIEWER_ROLES)))
 
     def get_queryset(self) -> QuerySet[Any]:
         """The other filters narrow the rows one by one; the employment ones and the education ones

@@ -71,3 +71,29 @@ def test_memberships_kept_between_requests_until_roles_change():
     assert [m.organization for m in kept] == [district.school_a] and queries == 0
     Membership.objects.filter(user_id=pk).delete()
     assert next_request()[0] == ()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_subtree_ids_are_kept_until_an_organisation_is_added():
+    """The scope as ids (subtree_ids) is read from the page cache between requests; a school opened in
+    the district is in it on the next request of any worker."""
+    from imo.core import pagecache
+    from imo.orgs.selectors import subtree_ids
+
+    district = make_district()
+    paths = [district.municipality.path]
+    assert subtree_ids(paths) == sorted(
+        [district.municipality.pk, district.school_a.pk, district.school_b.pk]
+        + [
+            o.pk
+            for o in Organization.objects.filter(parent=district.municipality).exclude(
+                pk__in=[district.school_a.pk, district.school_b.pk]
+            )
+        ]
+    )
+    assert district.region.pk not in subtree_ids(paths)
+    assert subtree_ids([]) == []
+    new = make_organization(parent=district.municipality, short_name="Новая школа")
+    pagecache.forget_own_writes()  # another worker's thread
+    assert new.pk in subtree_ids(paths)
+    assert set(subtree_ids([district.region.path])) == set(Organization.objects.values_list("pk", flat=True))

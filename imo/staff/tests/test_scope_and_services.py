@@ -47,6 +47,29 @@ def test_teacher_sees_only_their_own_record(district, people):
     assert _visible(district.user("no_role")) == set()
 
 
+def test_office_staff_see_their_own_record_wherever_it_lies(district, people):
+    """Their own record is in their list even when it belongs to another district's database (the scope
+    drops "or their own record" only when the record is already in it)."""
+    elsewhere = make_organization(
+        parent=district.region, kind=Organization.Kind.MUNICIPALITY, name="Шалинский район"
+    )
+    far_school = make_organization(parent=elsewhere, name="МБОУ «СОШ № 1 г. Шали»")
+    make_educator(municipality=elsewhere, school=far_school, last_name="Чужая")
+    own = make_educator(municipality=elsewhere, school=far_school, last_name="Своя")
+    methodist = district.user("methodist")
+    assert "Своя" not in _visible(methodist)
+    educator_link_user(educator=own, user=methodist)
+    assert _visible(methodist) == {"Алиева", "Бисаева", "Ушедшая", "Своя"}
+    # own record inside the district: listed once, with the rest
+    Educator.objects.filter(pk=own.pk).update(municipality=district.municipality)
+    rows = list(educators_visible_to(user=methodist).values_list("last_name", flat=True))
+    assert sorted(rows) == ["Алиева", "Бисаева", "Своя", "Ушедшая"]
+    # a school admin's own record at another school
+    admin = district.user("school_admin_a")
+    Educator.objects.filter(pk=own.pk).update(user=admin)
+    assert _visible(admin) == {"Алиева", "Своя"}
+
+
 def test_another_schools_educator_answers_404(district, people):
     with pytest.raises(Http404):
         educator_get_for(user=district.user("school_admin_a"), pk=people["b"].pk)
