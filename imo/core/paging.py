@@ -67,7 +67,7 @@ class CountingPaginator(Paginator):
         if wanted < 1:  # Django answers the last page
             return super().get_page(number)
         bottom = (wanted - 1) * self.per_page
-        counted = _tapped(queryset.annotate(**{_TOTAL: Window(Count("*"))}))
+        counted = _tapped(_count_first(queryset.annotate(**{_TOTAL: Window(Count("*"))})))
         page_rows = counted[bottom : bottom + self.per_page]
         rows = list(page_rows)
         total = getattr(page_rows, "_imo_total", None)
@@ -75,6 +75,19 @@ class CountingPaginator(Paginator):
             return super().get_page(number)
         self.__dict__["count"] = total  # Paginator.count is a cached_property: the total is known now
         return Page(rows, wanted, self)
+
+
+def _count_first(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The same order with the (constant) total as its first key.
+
+    The window count reads every row of the list before the first one is returned, but PostgreSQL 15's
+    planner costs it as if the LIMIT let it stop early: for the largest district's educators it walked
+    the name index over the whole region to save a sort (47 ms, against 12 ms for reading the district's
+    rows and sorting them). An order that starts with the total cannot come from an index, so the planner
+    weighs the plans by what they really read; the rows come in the same order."""
+    query = queryset.query
+    ordering = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
+    return queryset.order_by(_TOTAL, *ordering) if ordering else queryset
 
 
 def _window_countable(items: Any) -> bool:

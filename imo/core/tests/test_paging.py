@@ -70,3 +70,19 @@ def test_distinct_and_values_querysets_are_counted_the_usual_way(people):
             page = CountingPaginator(queryset, 10).get_page(1)
             assert page.paginator.count == 23 and len(page.object_list) == 10
         assert len(queries) == 2, queryset  # COUNT, then the page
+
+
+@pytest.mark.parametrize("ordering", [("username",), ("-username",), ("last_name", "-pk")])
+def test_the_total_leads_the_order_and_the_rows_keep_theirs(people, ordering):
+    """The page query orders by the (constant) total first, so no index can hand PostgreSQL the list's
+    order and tempt it to plan as if the LIMIT let it stop early; the rows come as Django's paginator
+    gives them."""
+    queryset = User.objects.order_by(*ordering)
+    with CaptureQueriesContext(connection) as queries:
+        page = CountingPaginator(queryset, 10).get_page(2)
+        names = [user.username for user in page.object_list]
+    expected = Paginator(queryset, 10).get_page(2)
+    assert names == [user.username for user in expected.object_list]
+    first_key = queries[0]["sql"].rsplit("ORDER BY", 1)[1].split(",")[0].split()[0]
+    assert first_key.isdecimal() or first_key.startswith("COUNT(*)"), first_key  # the window's column
+    assert "COUNT(*) OVER ()" in queries[0]["sql"]
