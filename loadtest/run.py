@@ -19,7 +19,11 @@ What it does:
    load, the part the figures describe; failures count over the whole run. Then it stops the server and
    writes bench/results/loadtest.json:
    {"rps", "p50_ms", "p95_ms", "p99_ms", "requests", "errors", "duration_s", "ramp_s", "users", "mix",
-   "target", "met", "server", "commit", "date", "per_request"}.
+   "target", "met", "server", "cpu", "machine", "commit", "date", "per_request"}.
+   "cpu" is where the machine's CPU went during the steady load (loadtest/cpu.py): cores used by the
+   server, PostgreSQL, the load tool and the rest, the idle share, and the server's CPU milliseconds per
+   request — steadier between runs than requests/s on a shared machine, so the figure to compare commits
+   by. "machine" holds the CPU count and how long a fixed Python loop took before the run.
 5. With --restart-postgres, restarts the PostgreSQL server in the middle of the run and checks how the
    system lived through it (loadtest/pg_restart.py; bench/results/pg_restart.json).
 
@@ -55,6 +59,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `bench`, `loadtest` and `
     sys.path.insert(0, str(ROOT))
 
 from bench.run import DEFAULT_SEED, Target, ensure_data, postgres_target  # noqa: E402
+from loadtest.cpu import SteadyWindow, python_loop_seconds  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "loadtest.json"
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
@@ -306,6 +311,30 @@ def read_stats(prefix: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return row(total), [row(r) for r in rows if r["Name"] != "Aggregated"]
 
 
+def with_cost_per_request(cpu: dict[str, Any] | None, rps: float) -> dict[str, Any] | None:
+    """The steady window's CPU figures plus the server's CPU milliseconds per request (None: no figures)."""
+    if cpu is None:
+        return None
+    server_cores = cpu["cores"]["server"]
+    return {**cpu, "server_ms_per_request": round(server_cores * 1000 / rps, 1) if rps else None}
+
+
+def cpu_line(cpu: dict[str, Any] | None, machine: dict[str, Any]) -> str:
+    """The summary's line about where the CPU went, for the console."""
+    speed = f"a 5-million-step Python loop took {machine['python_loop_s']} s"
+    if cpu is None:
+        return f"CPU by process: not measured (no /proc, or the run ended early); {speed}"
+    cores = cpu["cores"]
+    idle = cpu["idle_share"]
+    idle_text = f"{idle:.0%}" if idle is not None else "?"
+    return (
+        f"CPU during {cpu['window_s']} s of steady load, in cores of {machine['cpus']}: "
+        f"server {cores['server']} ({cpu['server_ms_per_request']} ms per request), "
+        f"PostgreSQL {cores['database']}, load tool {cores['load_tool']}, other {cores['other']}; "
+        f"idle {idle_text}; {speed}"
+    )
+
+
 def git_commit() -> str:
     completed = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], check=False, cwd=ROOT, capture_output=True, text=True
@@ -415,8 +444,12 @@ def run(args: argparse.Namespace, target: Target, work: Path) -> int:
     # The database is a new copy: pages an earlier run kept (imo/core/pagecache.py) describe another one.
     for kept in ("pages", "page_generations"):
         shutil.rmtree(target.var_dir / "cache" / kept, ignore_errors=True)
+    machine = {"cpus": os.cpu_count(), "python_loop_s": python_loop_seconds()}  # before the load
     server = start_server(target, port, work / "server.log")
     fault: pg_restart.Fault | None = None
+    window = SteadyWindow(
+        server=server.pid, starts_in=ramp_seconds(args.users, args.spawn_rate), lasts=args.seconds
+    )
     try:
         wait_until_up(f"{host}/", server)
         print(f"imo serve at {host}; locust for {args.seconds} s, {args.users} users…", flush=True)
@@ -429,6 +462,7 @@ def run(args: argparse.Namespace, target: Target, work: Path) -> int:
             )
             threading.Thread(target=fault.run, daemon=True).start()
         started = time.monotonic()
+        window.start()
         run_locust(
             host=host, seconds=args.seconds, users=args.users, spawn_rate=args.spawn_rate,
             plan=plan_file, events=events, prefix=work / "locust",
@@ -436,6 +470,7 @@ def run(args: argparse.Namespace, target: Target, work: Path) -> int:
         duration = time.monotonic() - started - ramp_seconds(args.users, args.spawn_rate)
         server_alive = server.poll() is None
     finally:
+        cpu = window.stop()
         stop_server(server)
         # Kept for reading afterwards (the temporary folder goes): var/…/loadtest-server.log.
         shutil.copy(work / "server.log", target.var_dir / "loadtest-server.log")
@@ -460,6 +495,8 @@ def run(args: argparse.Namespace, target: Target, work: Path) -> int:
         "target": {"rps": TARGET_RPS, "p95_ms": TARGET_P95_MS, "errors": 0},
         "met": total["rps"] >= TARGET_RPS and total["p95_ms"] <= TARGET_P95_MS and total["errors"] == 0,
         "server": server_settings(None, None),
+        "cpu": with_cost_per_request(cpu, total["rps"]),
+        "machine": machine,
         "database": target.url.rsplit("/", 1)[-1],
         "restart_postgres": bool(args.restart_postgres),
         "commit": git_commit(),
@@ -494,6 +531,7 @@ def print_summary(result: dict[str, Any]) -> None:
         f"errors {result['errors']}  (target ≥ {TARGET_RPS:.0f} req/s at p95 ≤ {TARGET_P95_MS:.0f} ms, "
         f"0 errors: {'met' if result['met'] else 'NOT met'})"
     )
+    print(cpu_line(result["cpu"], result["machine"]))
 
 
 if __name__ == "__main__":

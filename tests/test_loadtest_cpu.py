@@ -1,0 +1,95 @@
+"""`make loadtest`'s CPU figures (loadtest/cpu.py) read from a made-up /proc: parsing, grouping by
+ancestry and the cores each group used. No load is run here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from loadtest.cpu import (
+    DATABASE,
+    LOAD_TOOL,
+    OTHER,
+    SERVER,
+    parse_stat,
+    snapshot,
+    usage,
+)
+from loadtest.run import cpu_line, with_cost_per_request
+
+
+def _stat(pid: int, name: str, parent: int, utime: int, stime: int) -> str:
+    # proc(5): pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt
+    # utime stime …
+    return (
+        f"{pid} ({name}) S {parent} {pid} {pid} 0 -1 4194560 100 0 0 0 {utime} {stime} 0 0 20 0 1 0 50 0 0\n"
+    )
+
+
+def _proc(root: Path, processes: list[tuple[int, str, int, int, int]], busy: int, idle: int) -> Path:
+    for entry in root.iterdir():
+        if entry.name.isdecimal():
+            (entry / "stat").unlink()
+            entry.rmdir()
+    for pid, name, parent, utime, stime in processes:
+        (root / str(pid)).mkdir()
+        (root / str(pid) / "stat").write_text(_stat(pid, name, parent, utime, stime), encoding="utf-8")
+    # cpu user nice system idle iowait irq softirq steal guest guest_nice
+    (root / "stat").write_text(
+        f"cpu {busy} 0 0 {idle} 0 0 0 0 0 0\ncpu0 1 0 0 1 0 0 0 0 0 0\n", encoding="utf-8"
+    )
+    (root / "self").mkdir(exist_ok=True)  # not a pid: skipped
+    return root
+
+
+def test_a_stat_line_with_spaces_and_parentheses_in_the_name():
+    process = parse_stat(_stat(4242, "gunicorn: worker (imo)", 4000, 150, 50))
+    assert (process.pid, process.parent, process.name, process.ticks) == (
+        4242,
+        4000,
+        "gunicorn: worker (imo)",
+        200,
+    )
+
+
+def test_cores_by_group_over_the_window(tmp_path, monkeypatch):
+    runner, server = 100, 200
+    start = [
+        (1, "systemd", 0, 5, 5),
+        (runner, "python", 1, 10, 0),
+        (server, "python", runner, 20, 0),
+        (201, "python", server, 1000, 0),  # a web worker
+        (300, "locust", runner, 50, 0),
+        (400, "postgres", 1, 10, 0),
+        (401, "postgres", 400, 100, 0),  # a session
+        (500, "bash", 1, 3, 0),
+    ]
+    proc = _proc(tmp_path, start, busy=10_000, idle=5_000)
+    monkeypatch.setattr("time.monotonic", lambda: 1000.0)
+    before = snapshot(proc)
+    end = [
+        (1, "systemd", 0, 5, 5),
+        (runner, "python", 1, 10, 0),
+        (server, "python", runner, 20, 0),
+        (201, "python", server, 1000 + 1500, 0),  # 15 s of CPU
+        (202, "python", server, 300, 0),  # a worker started inside the window: all of it counts
+        (300, "locust", runner, 50 + 100, 0),
+        (400, "postgres", 1, 10, 0),
+        (401, "postgres", 400, 100 + 400, 100),  # 5 s
+        (500, "vim", 1, 1, 0),  # pid reused by another program: its own time only
+    ]
+    _proc(proc, end, busy=12_400, idle=5_600)
+    monkeypatch.setattr("time.monotonic", lambda: 1010.0)
+    after = snapshot(proc)
+    figures = usage(before, after, server=server, runner=runner, ticks_per_s=100)
+    assert figures["window_s"] == 10.0
+    assert figures["cores"] == {SERVER: 1.8, DATABASE: 0.5, LOAD_TOOL: 0.1, OTHER: 0.0}
+    assert figures["idle_share"] == 0.2  # 600 idle of 3,000 ticks
+    with_cost = with_cost_per_request(figures, rps=90.0)
+    assert with_cost["server_ms_per_request"] == 20.0
+    line = cpu_line(with_cost, {"cpus": 2, "python_loop_s": 0.4})
+    assert "server 1.8 (20.0 ms per request)" in line and "idle 20%" in line
+
+
+def test_no_figures_without_a_window():
+    assert with_cost_per_request(None, 90.0) is None
+    assert "not measured" in cpu_line(None, {"cpus": 2, "python_loop_s": 0.4})
