@@ -78,7 +78,9 @@ MIDDLEWARE = [
     "imo.core.middleware.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: there is one language (LANGUAGES), which Django uses by default; the middleware
+    # only negotiated it again on every request (~1 % of a web worker's time under load) and made every
+    # response vary on Accept-Language.
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
