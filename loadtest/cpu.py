@@ -7,9 +7,11 @@ The server's CPU per request is the figure to compare between commits; `python_l
 Python loop timed before the run) tells how fast the machine was.
 
 Processes are grouped by ancestry: the server's tree, then the rest of this program's tree (locust), then
-PostgreSQL's processes by name. A process that ended inside the window is not counted (its time leaves
-/proc with it), so each figure is a lower bound; the web workers and database sessions live through the
-window. Without /proc (not Linux) there are no figures.
+PostgreSQL's processes by name. A process that ends inside the window leaves /proc, and its time moves to
+its parent's "children" time (fields 16–17 of proc(5)) when the parent reaps it: database sessions come
+and go every minute (CONN_MAX_AGE), so that time is counted in the parent's group (PostgreSQL's main
+process), minus what the ended process had used before the window. Time the kernel spends outside any
+process (the loopback network) is in no group. Without /proc (not Linux) there are no figures.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Process:
     parent: int
     name: str
     ticks: int  # user + system time, in clock ticks
+    children_ticks: int = 0  # of its children that ended and were reaped
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,11 @@ def parse_stat(line: str) -> Process:
     head, _, rest = line.rpartition(")")
     pid, _, name = head.partition(" (")
     fields = rest.split()
-    # fields[0] is the state (field 3 of proc(5)); the parent is field 4, utime and stime fields 14 and 15.
-    return Process(int(pid), int(fields[1]), name, int(fields[11]) + int(fields[12]))
+    # fields[0] is the state (field 3 of proc(5)); the parent is field 4, utime and stime fields 14 and 15,
+    # cutime and cstime 16 and 17.
+    return Process(
+        int(pid), int(fields[1]), name, int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+    )
 
 
 def read_processes(proc: Path = PROC) -> dict[int, Process]:
@@ -92,16 +98,24 @@ def usage(before: Snapshot, after: Snapshot, *, server: int, runner: int, ticks_
     """Cores each group used between the snapshots, and the machine's idle share."""
     seconds = after.at - before.at
     used = dict.fromkeys((SERVER, DATABASE, LOAD_TOOL, OTHER), 0)
+    survivors = set()
     for pid, process in after.processes.items():
         earlier = before.processes.get(pid)
         # A pid reused by a new process, or a process started inside the window: all its time is new.
-        start = earlier.ticks if earlier is not None and earlier.name == process.name else 0
-        used[group_of(pid, after.processes, server=server, runner=runner)] += max(process.ticks - start, 0)
+        same = earlier is not None and earlier.name == process.name
+        if same:
+            survivors.add(pid)
+        own = process.ticks - (earlier.ticks if same and earlier else 0)
+        reaped = process.children_ticks - (earlier.children_ticks if same and earlier else 0)
+        used[group_of(pid, after.processes, server=server, runner=runner)] += own + reaped
+    for pid, process in before.processes.items():
+        if pid not in survivors:  # ended: its parent's reaped time holds its time before the window too
+            used[group_of(pid, before.processes, server=server, runner=runner)] -= process.ticks
     busy = after.busy_ticks - before.busy_ticks
     idle = after.idle_ticks - before.idle_ticks
     return {
         "window_s": round(seconds, 1),
-        "cores": {group: round(ticks / ticks_per_s / seconds, 2) for group, ticks in used.items()},
+        "cores": {group: round(max(ticks, 0) / ticks_per_s / seconds, 2) for group, ticks in used.items()},
         "idle_share": round(idle / (busy + idle), 3) if busy + idle else None,
     }
 

@@ -4,6 +4,7 @@ ancestry and the cores each group used. No load is run here."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from loadtest.cpu import (
     DATABASE,
@@ -17,22 +18,23 @@ from loadtest.cpu import (
 from loadtest.run import cpu_line, with_cost_per_request
 
 
-def _stat(pid: int, name: str, parent: int, utime: int, stime: int) -> str:
+def _stat(pid: int, name: str, parent: int, utime: int, stime: int, reaped: int = 0) -> str:
     # proc(5): pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt
-    # utime stime …
-    return (
-        f"{pid} ({name}) S {parent} {pid} {pid} 0 -1 4194560 100 0 0 0 {utime} {stime} 0 0 20 0 1 0 50 0 0\n"
-    )
+    # utime stime cutime cstime …
+    fields = f"{parent} {pid} {pid} 0 -1 4194560 100 0 0 0 {utime} {stime} {reaped} 0 20 0 1 0 50"
+    return f"{pid} ({name}) S {fields}\n"
 
 
-def _proc(root: Path, processes: list[tuple[int, str, int, int, int]], busy: int, idle: int) -> Path:
+def _proc(root: Path, processes: list[tuple[int, ...] | tuple[Any, ...]], busy: int, idle: int) -> Path:
     for entry in root.iterdir():
         if entry.name.isdecimal():
             (entry / "stat").unlink()
             entry.rmdir()
-    for pid, name, parent, utime, stime in processes:
+    for pid, name, parent, utime, stime, *reaped in processes:
         (root / str(pid)).mkdir()
-        (root / str(pid) / "stat").write_text(_stat(pid, name, parent, utime, stime), encoding="utf-8")
+        (root / str(pid) / "stat").write_text(
+            _stat(pid, name, parent, utime, stime, *reaped), encoding="utf-8"
+        )
     # cpu user nice system idle iowait irq softirq steal guest guest_nice
     (root / "stat").write_text(
         f"cpu {busy} 0 0 {idle} 0 0 0 0 0 0\ncpu0 1 0 0 1 0 0 0 0 0 0\n", encoding="utf-8"
@@ -59,8 +61,9 @@ def test_cores_by_group_over_the_window(tmp_path, monkeypatch):
         (server, "python", runner, 20, 0),
         (201, "python", server, 1000, 0),  # a web worker
         (300, "locust", runner, 50, 0),
-        (400, "postgres", 1, 10, 0),
+        (400, "postgres", 1, 10, 0, 1000),  # the main process; 10 s of sessions that ended before
         (401, "postgres", 400, 100, 0),  # a session
+        (402, "postgres", 400, 300, 0),  # a session that ends inside the window
         (500, "bash", 1, 3, 0),
     ]
     proc = _proc(tmp_path, start, busy=10_000, idle=5_000)
@@ -73,7 +76,7 @@ def test_cores_by_group_over_the_window(tmp_path, monkeypatch):
         (201, "python", server, 1000 + 1500, 0),  # 15 s of CPU
         (202, "python", server, 300, 0),  # a worker started inside the window: all of it counts
         (300, "locust", runner, 50 + 100, 0),
-        (400, "postgres", 1, 10, 0),
+        (400, "postgres", 1, 10, 0, 1000 + 300 + 200 + 50),  # 402 reaped (3 s before, 2 s in), one more
         (401, "postgres", 400, 100 + 400, 100),  # 5 s
         (500, "vim", 1, 1, 0),  # pid reused by another program: its own time only
     ]
@@ -82,7 +85,9 @@ def test_cores_by_group_over_the_window(tmp_path, monkeypatch):
     after = snapshot(proc)
     figures = usage(before, after, server=server, runner=runner, ticks_per_s=100)
     assert figures["window_s"] == 10.0
-    assert figures["cores"] == {SERVER: 1.8, DATABASE: 0.5, LOAD_TOOL: 0.1, OTHER: 0.0}
+    # the database: 5 s of session 401, 2 s of 402 inside the window, 0.5 s of a session that began and
+    # ended inside it
+    assert figures["cores"] == {SERVER: 1.8, DATABASE: 0.75, LOAD_TOOL: 0.1, OTHER: 0.0}
     assert figures["idle_share"] == 0.2  # 600 idle of 3,000 ticks
     with_cost = with_cost_per_request(figures, rps=90.0)
     assert with_cost["server_ms_per_request"] == 20.0
