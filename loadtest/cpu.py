@@ -102,11 +102,12 @@ def usage(before: Snapshot, after: Snapshot, *, server: int, runner: int, ticks_
     for pid, process in after.processes.items():
         earlier = before.processes.get(pid)
         # A pid reused by a new process, or a process started inside the window: all its time is new.
-        same = earlier is not None and earlier.name == process.name
-        if same:
+        if earlier is not None and earlier.name == process.name:
             survivors.add(pid)
-        own = process.ticks - (earlier.ticks if same and earlier else 0)
-        reaped = process.children_ticks - (earlier.children_ticks if same and earlier else 0)
+        else:
+            earlier = Process(pid, process.parent, process.name, 0, 0)
+        own = process.ticks - earlier.ticks
+        reaped = process.children_ticks - earlier.children_ticks
         used[group_of(pid, after.processes, server=server, runner=runner)] += own + reaped
     for pid, process in before.processes.items():
         if pid not in survivors:  # ended: its parent's reaped time holds its time before the window too

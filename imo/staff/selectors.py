@@ -8,7 +8,7 @@ their own record. Anything else answers 404.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -75,17 +75,20 @@ def _own_records_within(user: Any, municipality_ids: list[int]) -> bool:
     return municipalities <= set(municipality_ids)
 
 
-def _for_request(user: Any, name: str, compute: Callable[[], T]) -> T:
+def _for_request(user: Any, key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()`, remembered on the user object (one per request) until this thread writes anything: a
-    home page asks for the scope in several of its blocks."""
-    memo: dict[str, tuple[int, Any]] | None = getattr(user, "_imo_scope_memo", None)
+    home page asks for the scope in several of its blocks, a profile page whether the school employs the
+    educator in each of its sections."""
+    # getattr/setattr, not __dict__: request.user is a lazy wrapper, and the rules get it wrapped in one
+    # place and unwrapped in another; both reach the one user object this way.
+    memo: dict[Hashable, tuple[int, Any]] | None = getattr(user, "_imo_request_memo", None)
     if memo is None:
         memo = {}
-        user._imo_scope_memo = memo
+        user._imo_request_memo = memo
     seen = pagecache.writes_seen()
-    found = memo.get(name)
+    found = memo.get(key)
     if found is None or found[0] != seen:
-        found = memo[name] = (seen, compute())
+        found = memo[key] = (seen, compute())
     return found[1]
 
 
@@ -128,30 +131,19 @@ def in_office_scope(user: Any, educator: Educator, roles: frozenset[str] = OFFIC
     return any(municipality_path.startswith(path) for path in paths)
 
 
-def _at_own_school_memo(user: Any) -> dict[tuple[int, dt.date | None, int], bool]:
-    # getattr/setattr, not __dict__: request.user is a lazy wrapper, and the rules get it wrapped in one
-    # place and unwrapped in another; both reach the one user object this way.
-    memo: dict[tuple[int, dt.date | None, int], bool] | None = getattr(user, "_imo_at_own_school", None)
-    if memo is None:
-        memo = {}
-        user._imo_at_own_school = memo
-    return memo
-
-
 def at_own_school(user: Any, educator: Educator, *, on: dt.date | None = None) -> bool:
     """The user is a school admin of a school that employs the educator now.
 
-    Remembered on the user object (one per request) until this thread writes anything: a profile page asks
-    it for each of its dozen sections."""
+    Remembered for the request (_for_request): a profile page asks it for each of its dozen sections."""
     schools = scope_paths(user, {Role.SCHOOL_ADMIN})
     if not schools:
         return False
-    memo = _at_own_school_memo(user)
-    key = (educator.pk, on, pagecache.writes_seen())
-    if key not in memo:
-        # The employments asked directly, not through employed_in's subquery on the educators.
-        memo[key] = _employments_in(schools, on).filter(educator_id=educator.pk).exists()
-    return memo[key]
+    # The employments asked directly, not through employed_in's subquery on the educators.
+    return _for_request(
+        user,
+        ("at_own_school", educator.pk, on),
+        lambda: _employments_in(schools, on).filter(educator_id=educator.pk).exists(),
+    )
 
 
 def employments_prefetch(on: dt.date | None = None, *, current_only: bool = True) -> Prefetch[Any]:
