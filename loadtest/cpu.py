@@ -94,6 +94,18 @@ def group_of(pid: int, processes: dict[int, Process], *, server: int, runner: in
     return DATABASE if processes[pid].name.startswith("postgres") else OTHER
 
 
+def _surviving_ancestor(pid: int, processes: dict[int, Process], survivors: set[int]) -> int | None:
+    """The nearest ancestor still running at the end: the process whose reaped time holds `pid`'s."""
+    seen = {pid}
+    current = processes[pid].parent
+    while current in processes and current not in seen:
+        if current in survivors:
+            return current
+        seen.add(current)
+        current = processes[current].parent
+    return None
+
+
 def usage(before: Snapshot, after: Snapshot, *, server: int, runner: int, ticks_per_s: int) -> dict[str, Any]:
     """Cores each group used between the snapshots, and the machine's idle share."""
     seconds = after.at - before.at
@@ -110,8 +122,16 @@ def usage(before: Snapshot, after: Snapshot, *, server: int, runner: int, ticks_
         reaped = process.children_ticks - earlier.children_ticks
         used[group_of(pid, after.processes, server=server, runner=runner)] += own + reaped
     for pid, process in before.processes.items():
-        if pid not in survivors:  # ended: its parent's reaped time holds its time before the window too
-            used[group_of(pid, before.processes, server=server, runner=runner)] -= process.ticks
+        if pid not in survivors:
+            # Ended: the reaped time of whoever waited for it now holds all of its time, and that of the
+            # children it had reaped itself (a restarted PostgreSQL's main process brings its sessions'
+            # whole lifetime along), so take off what it had used before the window.
+            reaper = _surviving_ancestor(pid, before.processes, survivors)
+            if reaper is None:
+                group = group_of(pid, before.processes, server=server, runner=runner)
+            else:
+                group = group_of(reaper, after.processes, server=server, runner=runner)
+            used[group] -= process.ticks + process.children_ticks
     busy = after.busy_ticks - before.busy_ticks
     idle = after.idle_ticks - before.idle_ticks
     return {

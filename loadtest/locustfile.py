@@ -17,6 +17,7 @@ the rows in the database afterwards.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import itertools
 import json
@@ -27,9 +28,10 @@ import threading
 import time
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlencode
 
-from locust import HttpUser, between, events, task
-from urllib3.util.retry import Retry
+from locust import between, events, task
+from locust.contrib.fasthttp import FastHttpUser
 
 with open(os.environ["LOADTEST_PLAN"], encoding="utf-8") as _plan:
     PLAN: dict[str, Any] = json.load(_plan)
@@ -191,26 +193,40 @@ def small_import_file(rng: random.Random) -> bytes:
     return out.getvalue()
 
 
-def browser_like(user: HttpUser) -> None:
-    """Retry a GET once when a kept-alive connection was closed under it, as browsers do.
+IMPORT_FILES = 32
 
-    gunicorn closes an idle kept-alive connection after 2 s (its `keepalive`); a request sent on it at
-    that moment gets "connection reset" before the server has seen it. A browser silently resends it;
-    without this the race would be counted as a server error. POSTs are never resent.
+
+@functools.cache
+def import_files() -> tuple[bytes, ...]:
+    """Staff lists to upload, made once per load process: building one with openpyxl takes ~15 ms of
+    CPU, which the load tool would take from the server on every upload. 32 differ in dates and СНИЛС."""
+    return tuple(small_import_file(random.Random(seed)) for seed in range(IMPORT_FILES))
+
+
+class Browsing(FastHttpUser):
+    """A browser: keeps its cookies and kept-alive connections, follows redirects.
+
+    FastHttpUser (geventhttpclient) rather than HttpUser (requests): the load tool runs on the same two
+    cores as the server, and requests spent ~2 ms of CPU per page the server did not get.
+
+    A GET is resent once when a kept-alive connection was closed under it, as browsers do (without this
+    the race would be counted as a server error); geventhttpclient never resends a POST (RFC 9110).
+    A 503 with Retry-After (the outage page) is an answer to count, not to resend: only failed
+    connections are retried, never an HTTP status.
     """
-    adapter: Any = user.client.adapters["http://"]  # locust's HTTPAdapter
-    adapter.max_retries = Retry(
-        total=1, connect=1, read=1, status=0, redirect=0,
-        # A 503 with Retry-After (the outage page) is an answer to count, not to resend.
-        respect_retry_after_header=False, raise_on_status=False,
-    )  # fmt: skip
 
-
-class Browsing(HttpUser):
     abstract = True
+    max_retries = 1
 
-    def on_start(self) -> None:
-        browser_like(self)
+    def post_form(self, url: str, fields: list[tuple[str, str]], name: str, **kwargs: Any) -> Any:
+        """POST fields as a browser's form does (repeated names kept, in order)."""
+        body: Any = urlencode(fields).encode()  # bytes go out as they are (the type hint says str)
+        headers = {
+            "Referer": f"{self.host}{url}",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Length": str(len(body)),
+        }
+        return self.client.post(url, data=body, name=name, headers=headers, **kwargs)
 
 
 class SignedIn(Browsing):
@@ -221,21 +237,15 @@ class SignedIn(Browsing):
     account: dict[str, Any]
 
     def on_start(self) -> None:
-        super().on_start()
         pool = PLAN[self.accounts]
         self.account = pool[_next(self.accounts) % len(pool)]
         page = self.client.get("/accounts/login/", name="login (form)")
-        response = self.client.post(
-            "/accounts/login/",
-            data={
-                "username": self.account["username"],
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": csrf_of(page.text),
-            },
-            headers={"Referer": f"{self.host}/accounts/login/"},
-            name="login",
-            allow_redirects=False,
-        )
+        fields = [
+            ("username", self.account["username"]),
+            ("password", PASSWORD),
+            ("csrfmiddlewaretoken", csrf_of(page.text or "")),
+        ]
+        response = self.post_form("/accounts/login/", fields, "login", allow_redirects=False)
         if response.status_code != 302:
             raise RuntimeError(f"cannot sign in as {self.account['username']}: {response.status_code}")
 
@@ -244,8 +254,8 @@ class SignedIn(Browsing):
         page = self.client.get(url, name=f"{name} (form)")
         if page.status_code != 200:
             return None
-        data = [*form_fields(page.text), *(extra or {}).items()]
-        return self.client.post(url, data=data, name=name, headers={"Referer": f"{self.host}{url}"})
+        fields = [*form_fields(page.text or ""), *(extra or {}).items()]
+        return self.post_form(url, fields, name)
 
 
 class OfficeStaff(SignedIn):
@@ -283,7 +293,7 @@ class OfficeStaff(SignedIn):
     @task(2)
     def library_search(self) -> None:
         query = random.choice(PLAN["library_queries"])
-        self.client.get("/library/", params={"q": query}, name="/library/?q=")
+        self.client.get(f"/library/?{urlencode({'q': query})}", name="/library/?q=")
 
     @task(1)
     def home(self) -> None:
@@ -313,8 +323,8 @@ class SchoolAdmin(SignedIn):
         page = self.client.get("/staff/import/", name="/staff/import/ (form)")
         if page.status_code != 200:
             return  # no form, nothing to upload (the failure is counted already)
-        data = {"csrfmiddlewaretoken": csrf_of(page.text)}
-        content = small_import_file(random.Random())
+        data = {"csrfmiddlewaretoken": csrf_of(page.text or "")}
+        content = random.choice(import_files())
         with self.client.post(
             "/staff/import/",
             data=data,

@@ -95,6 +95,35 @@ def test_cores_by_group_over_the_window(tmp_path, monkeypatch):
     assert "server 1.8 (20.0 ms per request)" in line and "idle 20%" in line
 
 
+def test_a_database_restarted_inside_the_window_counts_only_new_time(tmp_path, monkeypatch):
+    runner, server = 100, 200
+    start = [
+        (1, "systemd", 0, 5, 0),
+        (runner, "python", 1, 10, 0),
+        (server, "python", runner, 20, 0),
+        (400, "postgres", 1, 50, 0, 90_000),  # the main process: 15 min of sessions over its life
+        (401, "postgres", 400, 100, 0),  # a session
+    ]
+    proc = _proc(tmp_path, start, busy=10_000, idle=5_000)
+    monkeypatch.setattr("time.monotonic", lambda: 1000.0)
+    before = snapshot(proc)
+    end = [
+        # systemd reaped the old main process: its own time, its sessions' and 401's (1 s more inside)
+        (1, "systemd", 0, 5, 50 + 90_000 + 100 + 100),
+        (runner, "python", 1, 10, 0),
+        (server, "python", runner, 20, 0),
+        (600, "postgres", 1, 20, 0, 30),  # the new main process and a session that ended
+        (601, "postgres", 600, 250, 0),  # a session of the new server
+    ]
+    _proc(proc, end, busy=12_000, idle=5_000)
+    monkeypatch.setattr("time.monotonic", lambda: 1010.0)
+    after = snapshot(proc)
+    figures = usage(before, after, server=server, runner=runner, ticks_per_s=100)
+    # 1 s of the old session, 0.2 + 0.3 + 2.5 s of the new server; the old server's lifetime is no one's
+    assert figures["cores"][OTHER] == 0.1  # systemd's reaped time: the old server's last second
+    assert figures["cores"][DATABASE] == 0.3
+
+
 def test_no_figures_without_a_window():
     assert with_cost_per_request(None, 90.0) is None
     assert "not measured" in cpu_line(None, {"cpus": 2, "python_loop_s": 0.4})
