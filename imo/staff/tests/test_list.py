@@ -533,6 +533,8 @@ def _add(district, count, start):
         ("head", {}),
         ("head", {"q": "педагог", "age": ["40-44", "45-49"], "subject": "math", "education": "higher"}),
         ("school_admin_a", {"status": "all", "sort": "-experience"}),
+        # Every column: none may read a field the page does not fetch (ROW_FIELDS), a query per row
+        ("methodist", {"cols": "all"}),
     ],
 )
 def test_a_page_runs_the_same_number_of_queries_with_3_and_30_educators(client, district, key, params):
