@@ -491,6 +491,9 @@ class EducatorTable(Table):
     sheet_name = "Педагоги"
     empty_text = "Педагогов пока нет. Добавьте их по одному или загрузите список из Excel."
     empty_filtered_text = "Педагогов не найдено. Измените фильтры или сбросьте их."
+    filters_template = "staff/records/filters.html"
+    # The choices: organisations of the scope, positions and subjects; the facets' are fixed.
+    filters_topics = ("orgs", "reference")
 
     def __init__(self, request: HttpRequest, *, queryset: QuerySet[Any]) -> None:
         # The facets other apps registered (imo.staff.facets): a column and a filter each, read when the

@@ -16,12 +16,14 @@ from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from imo.core import pagecache
 from imo.core.excel import ExportColumn, write_xlsx, xlsx_response
 from imo.core.paging import PAGE_SIZES, CountingPaginator, page_size
 from imo.core.tables.columns import Column
@@ -222,6 +224,12 @@ class Table:
     filters_label: ClassVar[str] = "Фильтры"
     dom_id: ClassVar[str] = "results"  # the element htmx replaces
     results_template: ClassVar[str] = "components/table_results.html"
+    # The filter bar as `filters_html` renders it (a page's template shows {{ table.filters_html }}).
+    filters_template: ClassVar[str] = "components/table_filters.html"
+    # The apps (imo.core.pagecache topics) whose data the filter bar's choices show. When set, the bar is
+    # kept per user and address until one of them changes: everything else in it comes from the address
+    # (the chosen values, the columns) or the user (the scope of the choices), which are the key.
+    filters_topics: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, request: HttpRequest, *, queryset: QuerySet[Any]) -> None:
         self.request = request
@@ -476,6 +484,28 @@ class Table:
         return bool(htmx) and not htmx.history_restore_request and htmx.target in (None, self.dom_id)
 
     # --- responses ------------------------------------------------------------------------------
+
+    @property
+    def filters_html(self) -> SafeString:
+        """The filter bar, rendered from `filters_template` with `table` and `request` only.
+
+        Kept when `filters_topics` is set: on a big list it is a form of a dozen filters with hundreds of
+        options (2–3 ms of a 20 ms page), the same on every visit until the address or the data change.
+        The date is in the key because filters default to today."""
+
+        def compute() -> str:
+            return render_to_string(self.filters_template, {"table": self, "request": self.request})
+
+        if not self.filters_topics:
+            return mark_safe(compute())  # rendered (and escaped) by Django's templates
+        parts = (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            getattr(self.user, "pk", None),
+            self.request.get_full_path(),
+            timezone.localdate().isoformat(),
+        )
+        html = pagecache.cached("tables.filters", topics=self.filters_topics, parts=parts, compute=compute)
+        return mark_safe(html)  # as above: the string it rendered
 
     def render(self, template: str, context: dict[str, Any] | None = None) -> HttpResponse:
         """The full page, or only the results when htmx asks (a filter, a sort or a page changed);

@@ -581,3 +581,57 @@ def test_filter_boxes_escape_names_and_keep_the_choice(client, district):
     assert '<b>"№1"</b>' not in page
     box = re.search(rf'<input type="checkbox" name="organization" value="{school.pk}"[^>]*>', page)
     assert box is not None and " checked" in box.group(0)
+
+
+# --- the filter bar, kept per user and address (Table.filters_html) --------------------------------
+
+
+def _filter_bar(response):
+    page = response.content.decode()
+    start = page.index('<form id="results-filters"')
+    return page[start : page.index("</form>", start)]
+
+
+def _bar_rendered(response):
+    return "staff/records/filters.html" in [template.name for template in response.templates]
+
+
+def test_the_filter_bar_is_kept_until_the_organisations_change(client, district, monkeypatch):
+    from imo.core import pagecache
+    from imo.orgs.tests.factories import make_organization
+
+    head = district.user("head")
+    pagecache.forget_own_writes()  # as a request after the setup's transaction would
+    first = _get(client, head)
+    again = _get(client, head)
+    assert _bar_rendered(first) and not _bar_rendered(again)
+    assert _filter_bar(again) == _filter_bar(first)
+
+    school = make_organization(parent=district.municipality, short_name="СОШ с. Новая Жизнь")
+    # The thread that made the change sees it at once (its own write)…
+    assert "СОШ с. Новая Жизнь" in _filter_bar(_get(client, head))
+    # …and every other request once the change commits, which bumps the topic (here by hand: a test's
+    # transaction never commits).
+    pagecache.forget_own_writes()
+    monkeypatch.setattr(pagecache, "_in_transaction", lambda: False)
+    pagecache.bump("orgs")
+    later = _get(client, head)
+    assert _bar_rendered(later)
+    assert re.search(rf'name="organization" value="{school.pk}"', _filter_bar(later))
+
+
+def test_the_kept_filter_bar_belongs_to_one_user_and_one_address(client, district):
+    from imo.core import pagecache
+
+    pagecache.forget_own_writes()
+    head_bar = _filter_bar(_get(client, district.user("head")))
+    assert 'name="organization"' in head_bar
+    # Another user: their own bar (a school admin has no organisation filter).
+    admin_bar = _filter_bar(_get(client, district.user("school_admin_a")))
+    assert 'name="organization"' not in admin_bar
+    # Another address: the choice shows checked.
+    school = district.school_a
+    chosen = _filter_bar(_get(client, district.user("head"), {"organization": school.pk}))
+    box = re.search(rf'<input type="checkbox" name="organization" value="{school.pk}"[^>]*>', chosen)
+    assert box is not None and " checked" in box.group(0)
+    assert " checked" not in re.search(rf'name="organization" value="{school.pk}"[^>]*>', head_bar).group(0)
