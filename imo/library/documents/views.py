@@ -10,6 +10,7 @@ document in `documents_editable_by(user)`; kinds and settings their own permissi
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -18,8 +19,10 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from imo.core import pagecache
@@ -89,20 +92,49 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
-def _search(documents: QuerySet[Document], text: str, page: int) -> Any:
-    """The hits of a query, kept until a document, an organisation or a subject changes: the SQL of the
-    scoped, filtered documents is part of the key, so readers with the same scope share the hits."""
+@dataclass(frozen=True)
+class SearchResults:
+    """A page of search hits as the list shows it and as it is kept: the figures and the rows already
+    rendered. Kept as model instances with their subjects, grades and files, the hits took longer to
+    unpickle than to query, and their rows another ~5 ms to render on every visit."""
+
+    total: int
+    page: int
+    pages: int
+    message: str  # Russian; set when the query was refused or shortened
+    rows: SafeString  # library/documents/_row.html for each hit
+    document_ids: tuple[int, ...]  # the hits, in order
+
+
+def _search_results(documents: QuerySet[Document], text: str, page: int) -> SearchResults:
     from imo.library.search.query import search_page
 
-    compute = functools.partial(
-        search_page, documents=documents, text=text, page=page, per_page=SEARCH_PER_PAGE
+    found = search_page(documents=documents, text=text, page=page, per_page=SEARCH_PER_PAGE)
+    rows = "".join(
+        render_to_string("library/documents/_row.html", {"document": hit.document, "snippet": hit.snippet})
+        for hit in found.hits
     )
+    return SearchResults(
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
+        message=found.message,
+        rows=SafeString(rows),  # rendered (and escaped) by Django's templates
+        document_ids=tuple(hit.document.pk for hit in found.hits),
+    )
+
+
+def _search(documents: QuerySet[Document], text: str, page: int) -> SearchResults:
+    """The hits of a query, kept until a document, an organisation or a subject changes: the SQL of the
+    scoped, filtered documents is part of the key, so readers with the same scope share the hits (the
+    rows show nothing of the reader: no request goes into them)."""
+    compute = functools.partial(_search_results, documents, text, page)
     try:
         sql, params = documents.query.sql_with_params()
     except EmptyResultSet:
         return compute()
     return pagecache.cached(
-        "library.search",
+        "library.search.rows",  # the rows rendered (named anew: kept hits of the old shape are not read)
         topics=("library", "orgs", "reference"),
         parts=(sql, params, text, page),
         compute=compute,
