@@ -104,3 +104,23 @@ def test_percent_rounding():
     assert sel.percent(1, 3) == Decimal("33.3")
     assert sel.percent(2, 3) == Decimal("66.7")
     assert sel.percent(1, 0) is None
+
+
+def test_packed_teacher_rows_give_back_the_rows_and_pickle_as_tuples():
+    import pickle
+
+    from imo.olympiads.analytics.selectors import PackedTeacherRows, TeacherCell, TeacherRow
+
+    rows = [
+        TeacherRow(7, "Бельтоева Роза", "Математика", (TeacherCell(3, 1, 1), TeacherCell())),
+        TeacherRow(9, "Алиев Ахмед", "Физика", (TeacherCell(), TeacherCell(2, 0, 2))),
+    ]
+    packed = PackedTeacherRows(rows)
+    assert len(packed) == 2 and list(packed) == rows
+    assert packed[1] == rows[1] and packed[0:1] == rows[:1] and packed[-1].awarded == 2
+    kept = pickle.loads(pickle.dumps(packed))
+    assert list(kept) == rows
+    # What is kept holds no TeacherRow or TeacherCell: those cost ~10x as much to unpickle.
+    data = pickle.dumps(packed)
+    assert data.count(b"TeacherRow") == 1 and b"TeacherCell" not in data  # the one in PackedTeacherRows
+    assert not PackedTeacherRows()
