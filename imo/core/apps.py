@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Общие компоненты"
 
     def ready(self) -> None:
-        from imo.core import collation, pagecache
+        from imo.core import collation, columns_identity, pagecache
 
         collation.connect()
         pagecache.connect()
+        columns_identity.install()
