@@ -50,7 +50,7 @@ def test_every_way_a_column_is_made_has_djangos_identity():
         Col("T1", name, name),
         Col("T1", name, birth),
         Col("T1", name, output_field=birth),
-        Col(None, name),
+        Col(None, name),  # type: ignore[arg-type]  # Django's compiler makes these (no alias)
         Col("T1", name, birth).relabeled_clone({"T1": "T2"}),
     ]
     for column in made:
