@@ -191,7 +191,9 @@ class ChoiceFilter(_ChoicesMixin, Filter):
             self.name: forms.TypedChoiceField(
                 label=self.label,
                 required=False,
-                choices=[(self.all_value, self.all_label), *self.choices(table)],
+                # Callables: Django normalises a list of choices when the field is made, on every request;
+                # a callable only when a value is checked or the field drawn (the bar draws its own).
+                choices=lambda: [(self.all_value, self.all_label), *self.choices(table)],
                 coerce=convert,
                 empty_value=None,
                 widget=forms.Select(attrs={"class": "form-select"}),
@@ -244,7 +246,7 @@ class MultiChoiceFilter(_ChoicesMixin, Filter):
             self.name: forms.TypedMultipleChoiceField(
                 label=self.label,
                 required=False,
-                choices=self.choices(table),
+                choices=lambda: self.choices(table),  # a callable: see ChoiceFilter.form_fields
                 coerce=self.coerce or str,
                 widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
             )
