@@ -87,7 +87,8 @@ MIDDLEWARE = [
     "imo.core.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the header built once (no view changes the policy).
+    "imo.core.middleware.FixedCSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Axes must be last: it turns a lockout into the Russian lockout page.
