@@ -329,6 +329,11 @@ class Table:
         self.prepare()
         return self._rows
 
+    @property
+    def rows_html(self) -> SafeString:
+        """Every row's <tr>, joined here: the template's loop over 100 rows cost ~1 ms more."""
+        return mark_safe("".join(row.html for row in self.rows))  # each row escaped its cells
+
     # --- links ----------------------------------------------------------------------------------
 
     def query(self, **changes: Any) -> str:
