@@ -43,6 +43,16 @@ def _proc(root: Path, processes: list[tuple[int, ...] | tuple[Any, ...]], busy: 
     return root
 
 
+def _usage(tmp_path, monkeypatch, start, end, *, busy, idle, server, runner) -> dict[str, Any]:
+    """The figures between a snapshot of `start` at 1000 s and one of `end` at 1010 s."""
+    proc = _proc(tmp_path, start, busy=busy[0], idle=idle[0])
+    monkeypatch.setattr("time.monotonic", lambda: 1000.0)
+    before = snapshot(proc)
+    _proc(proc, end, busy=busy[1], idle=idle[1])
+    monkeypatch.setattr("time.monotonic", lambda: 1010.0)
+    return usage(before, snapshot(proc), server=server, runner=runner, ticks_per_s=100)
+
+
 def test_a_stat_line_with_spaces_and_parentheses_in_the_name():
     process = parse_stat(_stat(4242, "gunicorn: worker (imo)", 4000, 150, 50))
     assert (process.pid, process.parent, process.name, process.ticks) == (
@@ -66,9 +76,6 @@ def test_cores_by_group_over_the_window(tmp_path, monkeypatch):
         (402, "postgres", 400, 300, 0),  # a session that ends inside the window
         (500, "bash", 1, 3, 0),
     ]
-    proc = _proc(tmp_path, start, busy=10_000, idle=5_000)
-    monkeypatch.setattr("time.monotonic", lambda: 1000.0)
-    before = snapshot(proc)
     end = [
         (1, "systemd", 0, 5, 5),
         (runner, "python", 1, 10, 0),
@@ -80,10 +87,16 @@ def test_cores_by_group_over_the_window(tmp_path, monkeypatch):
         (401, "postgres", 400, 100 + 400, 100),  # 5 s
         (500, "vim", 1, 1, 0),  # pid reused by another program: its own time only
     ]
-    _proc(proc, end, busy=12_400, idle=5_600)
-    monkeypatch.setattr("time.monotonic", lambda: 1010.0)
-    after = snapshot(proc)
-    figures = usage(before, after, server=server, runner=runner, ticks_per_s=100)
+    figures = _usage(
+        tmp_path,
+        monkeypatch,
+        start,
+        end,
+        busy=(10_000, 12_400),
+        idle=(5_000, 5_600),
+        server=server,
+        runner=runner,
+    )
     assert figures["window_s"] == 10.0
     # the database: 5 s of session 401, 2 s of 402 inside the window, 0.5 s of a session that began and
     # ended inside it
@@ -104,21 +117,24 @@ def test_a_database_restarted_inside_the_window_counts_only_new_time(tmp_path, m
         (400, "postgres", 1, 50, 0, 90_000),  # the main process: 15 min of sessions over its life
         (401, "postgres", 400, 100, 0),  # a session
     ]
-    proc = _proc(tmp_path, start, busy=10_000, idle=5_000)
-    monkeypatch.setattr("time.monotonic", lambda: 1000.0)
-    before = snapshot(proc)
     end = [
         # systemd reaped the old main process: its own time, its sessions' and 401's (1 s more inside)
-        (1, "systemd", 0, 5, 50 + 90_000 + 100 + 100),
+        (1, "systemd", 0, 5, 0, 50 + 90_000 + 100 + 100),
         (runner, "python", 1, 10, 0),
         (server, "python", runner, 20, 0),
         (600, "postgres", 1, 20, 0, 30),  # the new main process and a session that ended
         (601, "postgres", 600, 250, 0),  # a session of the new server
     ]
-    _proc(proc, end, busy=12_000, idle=5_000)
-    monkeypatch.setattr("time.monotonic", lambda: 1010.0)
-    after = snapshot(proc)
-    figures = usage(before, after, server=server, runner=runner, ticks_per_s=100)
+    figures = _usage(
+        tmp_path,
+        monkeypatch,
+        start,
+        end,
+        busy=(10_000, 12_000),
+        idle=(5_000, 5_000),
+        server=server,
+        runner=runner,
+    )
     # 1 s of the old session, 0.2 + 0.3 + 2.5 s of the new server; the old server's lifetime is no one's
     assert figures["cores"][OTHER] == 0.1  # systemd's reaped time: the old server's last second
     assert figures["cores"][DATABASE] == 0.3
