@@ -9,9 +9,10 @@ Python loop timed before the run) tells how fast the machine was.
 Processes are grouped by ancestry: the server's tree, then the rest of this program's tree (locust), then
 PostgreSQL's processes by name. A process that ends inside the window leaves /proc, and its time moves to
 its parent's "children" time (fields 16–17 of proc(5)) when the parent reaps it: database sessions come
-and go every minute (CONN_MAX_AGE), so that time is counted in the parent's group (PostgreSQL's main
-process), minus what the ended process had used before the window. Time the kernel spends outside any
-process (the loopback network) is in no group. Without /proc (not Linux) there are no figures.
+and go every minute (CONN_MAX_AGE), so that time is counted in the group of the ancestor that reaped
+it (PostgreSQL's main process), minus what the ended process had used before the window. Time the kernel
+spends outside any process (the loopback network) is in no group. Without /proc (not Linux) there are no
+figures.
 """
 
 from __future__ import annotations

@@ -224,7 +224,8 @@ class Table:
     filters_label: ClassVar[str] = "Фильтры"
     dom_id: ClassVar[str] = "results"  # the element htmx replaces
     results_template: ClassVar[str] = "components/table_results.html"
-    # The filter bar as `filters_html` renders it (a page's template shows {{ table.filters_html }}).
+    # The filter bar `filters_html` renders (components/table.html shows it; a page with its own layout
+    # writes {{ table.filters_html }}).
     filters_template: ClassVar[str] = "components/table_filters.html"
     # The apps (imo.core.pagecache topics) whose data the filter bar's choices show. When set, the bar is
     # kept per user and address until one of them changes: everything else in it comes from the address
