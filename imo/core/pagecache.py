@@ -33,6 +33,8 @@ from django.db import connection, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 CACHE_ALIAS = "pages"
 # The generations live apart from the items: culling the items' cache (it holds at most MAX_ENTRIES)
@@ -153,6 +155,30 @@ def cached(
     value = compute()
     _cache().set(key, (value,), timeout=timeout)  # a tuple: a stored None is a value too
     return value
+
+
+def rendered(
+    name: str,
+    *,
+    topics: Iterable[str],
+    parts: Iterable[Any],
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    own_writes: Iterable[str] = (),
+    timeout: int = TIMEOUT,
+) -> SafeString:
+    """`template` rendered with `context()` (no request, so no context processors: the part of a page
+    that is the same for everyone with the same `parts`), kept as `cached` keeps a value. For the tables
+    of figures that cost more to draw than to count (a school × year grid of a few thousand cells)."""
+    html = cached(
+        name,
+        topics=topics,
+        parts=parts,
+        own_writes=own_writes,
+        timeout=timeout,
+        compute=lambda: render_to_string(template, context()),
+    )
+    return mark_safe(html)  # rendered, and escaped, by Django's templates
 
 
 def _cacheable_request(request: HttpRequest) -> bool:

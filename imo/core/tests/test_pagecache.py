@@ -143,3 +143,31 @@ def test_clear_forgets_every_item() -> None:
     pagecache.clear()
     pagecache.cached("t", topics=("staff",), parts=(), compute=compute)
     assert len(calls) == 2
+
+
+# --- kept parts of pages ---------------------------------------------------------------------------
+
+
+def test_a_rendered_part_is_drawn_once_per_parts_and_escaped(settings, tmp_path) -> None:
+    (tmp_path / "part.html").write_text("<p>{{ name }}</p>", encoding="utf-8")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    calls: list[str] = []
+
+    def context(name: str) -> Any:
+        def read() -> dict[str, str]:
+            calls.append(name)
+            return {"name": name}
+
+        return read
+
+    def part(name: str, parts: tuple[str, ...]) -> str:
+        return pagecache.rendered(
+            "t.part", topics=("staff",), parts=parts, template="part.html", context=context(name)
+        )
+
+    first = part("<Иванов>", ("a",))
+    assert first == "<p>&lt;Иванов&gt;</p>"
+    assert part("Петров", ("a",)) == first  # kept: the context is not even read
+    assert part("Петров", ("b",)) == "<p>Петров</p>"
+    assert calls == ["<Иванов>", "Петров"]
+    assert type(first).__name__ == "SafeString"  # shown as it is by the page's template

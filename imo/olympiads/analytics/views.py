@@ -102,10 +102,9 @@ def read_query(request: AppRequest) -> Query:
     )
 
 
-def read_analytics(query: Query, *, with_teachers: bool = True) -> Analytics:
-    """The figures of the query; office staff open the same few views all day, so they are computed once
-    per change of the results (imo/core/pagecache.py), keyed by everything that decides them."""
-    parts = (
+def _parts(query: Query, *, with_teachers: bool) -> tuple[Any, ...]:
+    """Everything besides the topics' data that decides the figures of a query."""
+    return (
         query.scope,
         query.filters,
         query.years,
@@ -114,11 +113,16 @@ def read_analytics(query: Query, *, with_teachers: bool = True) -> Analytics:
         query.sort,
         with_teachers,
     )
+
+
+def read_analytics(query: Query, *, with_teachers: bool = True) -> Analytics:
+    """The figures of the query; office staff open the same few views all day, so they are computed once
+    per change of the results (imo/core/pagecache.py), keyed by everything that decides them."""
     return pagecache.cached(
         "olympiads.analytics",
         topics=ANALYTICS_TOPICS,
         own_writes=("staff",),
-        parts=parts,
+        parts=_parts(query, with_teachers=with_teachers),
         compute=lambda: sel.analytics_read(
             scope=query.scope,
             filters=query.filters,
@@ -157,31 +161,61 @@ def _sort_links(query: Query) -> list[dict[str, Any]]:
     return links
 
 
+def _page_number(request: AppRequest, name: str) -> str:
+    """The page asked for, as Paginator.get_page reads it (anything but a number is the first page, a
+    number past the end the last), or "" (the first page): a bounded set of keys for the kept pages."""
+    raw = request.GET.get(name, "")
+    return raw if raw.isdecimal() and len(raw) <= 6 else ""
+
+
 @requires(VIEW)
 def analytics_page(request: AppRequest) -> HttpResponse:
+    """The page; its content (the filters and three tables, thousands of cells at region scale) is kept
+    with the figures: drawing it cost three times what reading the kept figures did."""
     query = read_query(request)
-    analytics = read_analytics(query)
-    schools_page = Paginator(analytics.schools, query.per_page).get_page(request.GET.get("page"))
-    teachers_page = Paginator(analytics.teachers, query.per_page).get_page(request.GET.get("tpage"))
-    qs = query.query_string()
-    context = {
-        "page_title": PAGE_TITLE,
-        "breadcrumbs": [{"label": PAGE_TITLE}],
-        "query": query,
-        "level_labels": LEVEL_LABELS,
-        "level_label": LEVEL_LABELS[query.filters.level],
-        "a": analytics,
-        "schools_page": schools_page,
-        "teachers_page": teachers_page,
-        "sort_links": _sort_links(query),
-        "page_query": qs,
-        "page_sizes": PAGE_SIZES,
-        "export_url": f"{reverse('olympiads:analytics_export')}?{qs}",
-        "charts_url": f"{reverse('olympiads:analytics_charts')}?{qs}",
-        "report_url": reverse("olympiads:analytics_report") if request.user.has_perm(REPORT) else "",
-        "report_year": query.years[-1] if query.years else None,
-    }
-    return render(request, "olympiads/analytics/page.html", context)
+    page, tpage = _page_number(request, "page"), _page_number(request, "tpage")
+    report_url = reverse("olympiads:analytics_report") if request.user.has_perm(REPORT) else ""
+
+    def context() -> dict[str, Any]:
+        analytics = read_analytics(query)
+        schools_page = Paginator(analytics.schools, query.per_page).get_page(page)
+        teachers_page = Paginator(analytics.teachers, query.per_page).get_page(tpage)
+        qs = query.query_string()
+        return {
+            "query": query,
+            "level_labels": LEVEL_LABELS,
+            "level_label": LEVEL_LABELS[query.filters.level],
+            "a": analytics,
+            "schools_page": schools_page,
+            "teachers_page": teachers_page,
+            "sort_links": _sort_links(query),
+            "page_query": qs,
+            "page_sizes": PAGE_SIZES,
+            "export_url": f"{reverse('olympiads:analytics_export')}?{qs}",
+            "charts_url": f"{reverse('olympiads:analytics_charts')}?{qs}",
+            "report_url": report_url,
+            "report_year": query.years[-1] if query.years else None,
+        }
+
+    body = pagecache.rendered(
+        "olympiads.analytics.body",
+        topics=ANALYTICS_TOPICS,
+        own_writes=("staff",),
+        parts=(
+            *_parts(query, with_teachers=True),
+            query.per_page,
+            page,
+            tpage,
+            report_url,
+        ),
+        template="olympiads/analytics/_body.html",
+        context=context,
+    )
+    return render(
+        request,
+        "olympiads/analytics/page.html",
+        {"page_title": PAGE_TITLE, "breadcrumbs": [{"label": PAGE_TITLE}], "body": body},
+    )
 
 
 # --- charts -------------------------------------------------------------------------------------------

@@ -42,6 +42,13 @@ def stage_subjects_for_office(*, user: Any) -> QuerySet[StageSubject]:
     return queryset.filter(paths_q(scope_paths(user, OFFICE_ROLES), "stage__season__municipality__"))
 
 
+def office_scope_key(user: Any) -> tuple[str, ...]:
+    """What decides stage_subjects_for_office(user=user): the key of a page kept for everyone in it."""
+    if getattr(user, "is_superuser", False):
+        return ("*",)
+    return tuple(scope_paths(user, OFFICE_ROLES))
+
+
 def stage_subject_for_office(*, user: Any, pk: int, permission: str) -> StageSubject:
     """One stage subject for the office; outside the user's scope → 404."""
     check(user, permission)

@@ -193,3 +193,37 @@ def test_scope_labels(district):
     school = analytics_scope(user=district.user("school_admin_a"))
     assert school.label == "СОШ № 1 г. Курчалой" and school.school_only
     assert school.district_paths == (district.municipality.path,)
+
+
+def _main(response) -> str:
+    page = response.content.decode()
+    return page[page.index("<main") :]
+
+
+def _body_drawn(response) -> bool:
+    return "olympiads/analytics/_body.html" in [template.name for template in response.templates]
+
+
+def test_the_page_content_is_kept_until_the_results_change(client, district, monkeypatch):
+    from imo.core import pagecache
+
+    data = make_olympiad(district)
+    head = district.user("head")
+    pagecache.forget_own_writes()  # as a request after the setup's transaction would
+    first = _get(client, head)
+    again = _get(client, head)
+    assert _body_drawn(first) and not _body_drawn(again)
+    assert _main(again) == _main(first)  # the page around it holds a new form token each time
+    # Another page of the tables, another user's scope, another permission: drawn for them.
+    assert _body_drawn(_get(client, head, query="?sort=-awarded"))
+    school_page = _get(client, district.user("school_admin_b"))
+    assert _body_drawn(school_page) and "СОШ № 1 г. Курчалой" not in school_page.content.decode()
+
+    _add_students(district, data, 1)
+    # Once the change commits (here by hand: a test's transaction never commits) the figures and the
+    # content are drawn afresh.
+    pagecache.forget_own_writes()
+    monkeypatch.setattr(pagecache, "_in_transaction", lambda: False)
+    pagecache.bump("olympiads")
+    later = _get(client, head)
+    assert _body_drawn(later) and _main(later) != _main(first)

@@ -139,3 +139,44 @@ def test_office_list_excel(client, district):
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][:4] == ["Учебный год", "Муниципалитет", "Этап", "Предмет"]
     assert rows[1][3] == "Математика" and rows[1][5] is None
+
+
+def _main(response) -> str:
+    page = response.content.decode()
+    return page[page.index("<main") :]
+
+
+def _list_drawn(response) -> bool:
+    return "olympiads/publication/_office_list_body.html" in [t.name for t in response.templates]
+
+
+def test_office_list_is_kept_per_scope_and_filter_until_olympiads_change(client, district, monkeypatch):
+    from imo.core import pagecache
+    from imo.olympiads.models import StageSubject
+
+    results = make_results(district)
+    url = reverse("olympiads:publication_list")
+    client.force_login(district.user("head"))
+    pagecache.forget_own_writes()  # as a request after the setup's transaction would
+    first = client.get(url)
+    again = client.get(url)
+    assert _list_drawn(first) and not _list_drawn(again)
+    assert _main(again) == _main(first)  # the page around it holds a new form token each time
+    assert _list_drawn(client.get(url, {"state": "published"}))  # another filter: its own list
+    other = make_organization(
+        parent=district.region, kind=Organization.Kind.MUNICIPALITY, name="Шалинский район", short_name="Шали"
+    )
+    client.force_login(make_user_with_role("methodist", other))
+    pagecache.forget_own_writes()
+    foreign = client.get(url)
+    assert _list_drawn(foreign)  # another scope: never the head's list
+    assert _url("publication_subject", results) not in foreign.content.decode()
+
+    StageSubject.objects.filter(pk=results.stage_subject.pk).update(ranked_at=None, published_at=None)
+    pagecache.forget_own_writes()
+    monkeypatch.setattr(pagecache, "_in_transaction", lambda: False)
+    pagecache.bump("olympiads")  # as the commit of the change would
+    client.force_login(district.user("head"))
+    later = client.get(url)
+    assert _list_drawn(later)
+    assert _url("publication_subject", results) not in later.content.decode()

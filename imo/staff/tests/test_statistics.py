@@ -404,3 +404,30 @@ def test_the_menu_links_the_page_for_those_who_may_open_it(client, district):
     assert "Педагогические кадры: статистика" in client.get(reverse("portal:home")).content.decode()
     client.force_login(district.user("teacher_a"))
     assert "Педагогические кадры: статистика" not in client.get(reverse("portal:home")).content.decode()
+
+
+def _tables_drawn(response) -> bool:
+    return "staff/statistics/sections.html" in [template.name for template in response.templates]
+
+
+def test_the_tables_are_kept_with_the_figures_they_show(client, district, staff, monkeypatch):
+    from imo.core import pagecache
+
+    client.force_login(district.user("head"))
+    pagecache.forget_own_writes()  # as a request after the setup's transaction would
+    first = client.get(reverse(URL), {"on": "2026-09-01"})
+    again = client.get(reverse(URL), {"on": "2026-09-01"})
+    assert _tables_drawn(first) and not _tables_drawn(again)
+    assert again.content.decode().count("<table") == first.content.decode().count("<table") > 3
+    # Another date, another choice of schools: their own figures and tables.
+    assert _tables_drawn(client.get(reverse(URL), {"on": "2026-09-02"}))
+    chosen = client.get(reverse(URL), {"on": "2026-09-01", "org": [district.school_b.pk]})
+    assert _tables_drawn(chosen) and 'data-testid="headcount">5<' in chosen.content.decode()
+    # An organisation renamed: once the change commits, the tables show the new name.
+    district.school_b.short_name = "СОШ с. Бельты (новое имя)"
+    district.school_b.save()
+    pagecache.forget_own_writes()
+    monkeypatch.setattr(pagecache, "_in_transaction", lambda: False)
+    pagecache.bump("orgs")
+    later = client.get(reverse(URL), {"on": "2026-09-01"})
+    assert _tables_drawn(later) and "СОШ с. Бельты (новое имя)" in later.content.decode()

@@ -17,8 +17,10 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from imo.core import pagecache
@@ -101,22 +103,43 @@ STATISTICS_SECONDS = 60
 
 
 def _read(
-    request: AppRequest, data: QueryDict, *, with_facets: bool = True
+    request: AppRequest, data: QueryDict
 ) -> tuple[StatisticsQuery, StaffStatistics, list[Organization]]:
-    """The query, the figures and the organisations the user may choose (four queries in all)."""
+    """The query, the exact figures (facets included) and the organisations the user may choose."""
     query = _query(data)
     scope, organizations = _scope(request, query)
-    if with_facets:  # the export: exact figures
-        return query, staff_statistics(scope=scope, on=query.on, with_facets=True), organizations
-    figures = pagecache.cached(
-        "staff.statistics",
+    return query, staff_statistics(scope=scope, on=query.on, with_facets=True), organizations
+
+
+@dataclass(frozen=True)
+class PageFigures:
+    """What the page shows of the figures: the figures (the cards read them) and the tables drawn from
+    them, kept together so the two never disagree."""
+
+    stats: StaffStatistics
+    sections_html: SafeString
+
+
+def _page_figures(query: StatisticsQuery, scope: StatisticsScope) -> PageFigures:
+    """The page's figures without the facets (their tables load after the page), kept for
+    STATISTICS_SECONDS; drawing the tables cost as much as the rest of the page, so they are kept too.
+    The address of the facets' tables is in them (query.query_string)."""
+    facets_pending = bool(registered())
+
+    def compute() -> PageFigures:
+        stats = staff_statistics(scope=scope, on=query.on, with_facets=False)
+        context = {"sections": statistics_tables(stats), "query": query, "facets_pending": facets_pending}
+        html = render_to_string("staff/statistics/sections.html", context)
+        return PageFigures(stats, mark_safe(html))  # rendered, and escaped, by Django's templates
+
+    return pagecache.cached(
+        "staff.statistics.page",
         topics=("orgs", "reference"),
         own_writes=("staff",),
-        parts=(scope, query.on),
+        parts=(scope, query.on, query.query_string, facets_pending),
         timeout=STATISTICS_SECONDS,
-        compute=lambda: staff_statistics(scope=scope, on=query.on, with_facets=False),
+        compute=compute,
     )
-    return query, figures, organizations
 
 
 # --- the tables (the page and the Excel show the same) ------------------------------------------------
@@ -327,7 +350,10 @@ def statistics_xlsx(stats: StaffStatistics, sections: list[Section]) -> bytes:
 def statistics_page(request: AppRequest) -> HttpResponse:
     # The registered facets' tables (e.g. the qualification categories) load after the page, as the
     # charts do: counting them per person of a region costs about as much as the rest of the page.
-    query, stats, organizations = _read(request, request.GET, with_facets=False)
+    query = _query(request.GET)
+    scope, organizations = _scope(request, query)
+    figures = _page_figures(query, scope)
+    stats = figures.stats
     issued = None
     if request.GET.get("issued", "").isdecimal():
         try:
@@ -351,8 +377,7 @@ def statistics_page(request: AppRequest) -> HttpResponse:
         "can_choose": len(organizations) > 1,
         "can_issue": request.user.has_perm(ISSUE),
         "issued": issued,
-        "sections": statistics_tables(stats),
-        "facets_pending": bool(registered()),
+        "sections_html": figures.sections_html,
         "breadcrumbs": [{"label": PAGE_TITLE}],
         "page_title": PAGE_TITLE,
     }
