@@ -7,8 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Общие компоненты"
 
     def ready(self) -> None:
-        from imo.core import collation, columns_identity, pagecache
+        from imo.core import collation, columns_identity, lookups, pagecache
 
         collation.connect()
         pagecache.connect()
         columns_identity.install()
+        lookups.install()

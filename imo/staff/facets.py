@@ -97,7 +97,7 @@ class EducatorFacet:
         if not ids:
             return {}
         rows = (
-            Educator.objects.filter(pk__in=ids)
+            Educator.objects.filter(pk__any=ids)
             .order_by()
             .annotate(facet_value=self.current(on))
             .values_list("pk", "facet_value")

@@ -155,7 +155,7 @@ def posts_on(
             for pk, value in facet.values_for(ids, on).items():
                 facet_values[pk][facet.key] = value
         rows = list(
-            Employment.objects.filter(active_on(on), educator_id__in=ids)
+            Employment.objects.filter(active_on(on), educator_id__any=ids)
             .order_by("-is_main", "ends_on", "-starts_on", "pk")
             .values_list(
                 "pk",
@@ -169,7 +169,7 @@ def posts_on(
         subjects: dict[int, list[str]] = defaultdict(list)
         if rows:
             links = (
-                Employment.subjects.through.objects.filter(employment_id__in=[row[0] for row in rows])
+                Employment.subjects.through.objects.filter(employment_id__any=[row[0] for row in rows])
                 .order_by("subject__order", "subject__name", "subject_id")
                 .values_list("employment_id", "subject__name")
             )
