@@ -120,6 +120,8 @@ class OrganizationTable(Table):
         ),
         DateRangeFilter("created_at", "Добавлена"),
     ]
+    # The choices (settlements, municipalities) come from the organisations the user sees.
+    filters_topics = ("orgs",)
     default_sort = "name"
     noun = "организация,организации,организаций"
     caption = "Список организаций"

@@ -342,3 +342,27 @@ def test_bad_parameters_give_a_russian_hint_not_an_error(client, district):
     html = response.content.decode()
     assert "Не все условия применены" in html and "«Тип»" in html
     assert set(_row_names(response)) == {"СОШ № 1 г. Курчалой", "СОШ с. Бельты"}
+
+
+def _bar_drawn(response) -> bool:
+    return "components/table_filters.html" in [template.name for template in response.templates]
+
+
+def test_the_filter_bar_is_kept_until_the_organisations_change(client, district, monkeypatch):
+    from imo.core import pagecache
+
+    client = _login(client, district.user("head"))
+    pagecache.forget_own_writes()  # as a request after the setup's transaction would
+    first, again = _listed(client), _listed(client)
+    assert _bar_drawn(first) and not _bar_drawn(again)
+    assert 'value="с. Новая Жизнь"' not in again.content.decode()
+    make_organization(
+        parent=district.municipality, short_name="СОШ с. Новая Жизнь", settlement="с. Новая Жизнь"
+    )
+    # Once the change commits (here by hand: a test's transaction never commits) the bar offers the new
+    # settlement.
+    pagecache.forget_own_writes()
+    monkeypatch.setattr(pagecache, "_in_transaction", lambda: False)
+    pagecache.bump("orgs")
+    later = _listed(client)
+    assert _bar_drawn(later) and 'value="с. Новая Жизнь"' in later.content.decode()
