@@ -55,8 +55,27 @@ class Parsed:
         return not self.errors
 
 
+# Questions of answered versions, by (version, when it froze): a frozen version never changes (the builder
+# edits a copy), and hundreds of people open the same one; read once per process, not on every page.
+_FROZEN: dict[tuple[int, dt.datetime], tuple[Question, ...]] = {}
+FROZEN_KEPT = 256
+
+
 def questions_of(version: SurveyVersion) -> list[Question]:
-    """The version's questions in the order of the form, with their sections (one query)."""
+    """The version's questions in the order of the form, with their sections (one query, none for a
+    frozen version read before). The same objects go to every page of a frozen version: read them only."""
+    if version.frozen_at is None:
+        return _read_questions(version)
+    key = (version.pk, version.frozen_at)
+    kept = _FROZEN.get(key)
+    if kept is None:
+        if len(_FROZEN) >= FROZEN_KEPT:
+            _FROZEN.clear()
+        kept = _FROZEN[key] = tuple(_read_questions(version))
+    return list(kept)
+
+
+def _read_questions(version: SurveyVersion) -> list[Question]:
     return list(
         Question.objects.filter(version=version)
         .select_related("section")

@@ -112,7 +112,8 @@ def token_for_link(user: Any, secret: str) -> RespondentToken:
 
 def token_for_survey(user: Any, survey_pk: int, *, school_pk: int | None = None) -> RespondentToken:
     """The user's token for a survey (for a school admin of several schools: the chosen school's)."""
-    tokens = tokens_of(user).filter(survey_id=survey_pk)
+    # One survey: the list's order by closing date is the same for every token, so by key alone.
+    tokens = tokens_of(user).filter(survey_id=survey_pk).order_by("pk")
     if school_pk is not None:
         tokens = tokens.filter(school_id=school_pk)
     token = tokens.first()

@@ -296,3 +296,27 @@ def test_anonymous_sent_page_shows_no_answers(client, world: World) -> None:
     again = client.post(url, {field(made, "stage"): "1", "submit": "1"})
     assert "Ответ не принят" in again.content.decode()
     assert Response.objects.filter(survey=made.survey).count() == 1
+
+
+def test_a_frozen_versions_questions_are_read_once_an_open_ones_every_time(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    made = make_survey(world.district)
+    version = SurveyVersion.objects.get(pk=made.version.pk)
+    # Not answered yet: the builder may still change it, so every page reads it afresh.
+    with CaptureQueriesContext(connection) as open_reads:
+        engine.questions_of(version)
+        engine.questions_of(version)
+    assert len(open_reads) == 2
+    token = token_for(made.survey, educator=world.educator)
+    services.response_submit(survey=made.survey, respondent=token, values=values(made), by=world.teacher)
+    version.refresh_from_db()
+    assert version.frozen_at is not None
+    first = engine.questions_of(version)
+    with CaptureQueriesContext(connection) as frozen_reads:
+        again = engine.questions_of(version)
+    assert len(frozen_reads) == 0
+    assert [q.pk for q in again] == [q.pk for q in first] == [q.pk for q in engine._read_questions(version)]
+    again.pop()  # each caller gets its own list
+    assert len(engine.questions_of(version)) == len(first)
