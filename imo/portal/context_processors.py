@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from imo.core import pagecache
 from imo.core.navigation import NavGroup, menu_for
@@ -20,9 +23,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     memo = getattr(request, "_imo_shell", None)
     if memo is not None and memo[0] == who:
         return dict(memo[1])
+    menu = _menu(user)
     context = {
         "site_name": settings.IMO_SITE_NAME,
-        "nav_groups": _menu(user) if user is not None else [],
+        "nav_groups": menu.groups,
+        "nav_html": menu.html,
         "current_membership": primary_membership(user) if user is not None else None,
     }
     request._imo_shell = (who, context)  # type: ignore[attr-defined]
@@ -35,13 +40,29 @@ def shell(request: HttpRequest) -> dict[str, Any]:
 MENU_SECONDS = 60
 
 
-def _menu(user: Any) -> list[NavGroup]:
+@dataclass(frozen=True)
+class Menu:
+    groups: list[NavGroup]
+    # The groups as the header shows them (components/nav_menu.html), drawn when the menu is read: a
+    # menu of a dozen groups and fifty links through the template cost more than the rest of the header.
+    html: SafeString
+
+
+NO_MENU = Menu([], SafeString(""))
+
+
+def _menu_of(groups: list[NavGroup]) -> Menu:
+    html = render_to_string("components/nav_menu.html", {"nav_groups": groups})
+    return Menu(groups, mark_safe(html))  # rendered, and escaped, by Django's templates
+
+
+def _menu(user: Any) -> Menu:
     if not getattr(user, "is_authenticated", False):
-        return []
+        return NO_MENU
     return pagecache.cached(
-        "portal.menu",
+        "portal.menu.drawn",
         topics=("orgs", "olympiads"),
         parts=(user.pk, user.is_superuser, user.is_active),
         timeout=MENU_SECONDS,
-        compute=lambda: menu_for(user),
+        compute=lambda: _menu_of(menu_for(user)),
     )

@@ -63,9 +63,10 @@ def _check_age(educator: Educator) -> None:
         raise ValidationError({"birth_date": "Педагогу не может быть меньше 16 лет."})
 
 
-def _validate(educator: Educator) -> None:
+def _validate(educator: Educator, *, municipality_changed: bool = True) -> None:
     _check_age(educator)
-    educator.full_clean(exclude=["user"])
+    # Checking that the municipality exists costs a query; an update that keeps it needs none.
+    educator.full_clean(exclude=["user"] if municipality_changed else ["user", "municipality"])
 
 
 @transaction.atomic
@@ -82,10 +83,11 @@ def educator_update(
     *, educator: Educator, data: dict[str, Any], by: Any | None = None, version: str | None = None
 ) -> Educator:
     ensure_unchanged(educator, version)
-    for key, value in clean_educator_values(data).items():
+    values = clean_educator_values(data)
+    for key, value in values.items():
         setattr(educator, key, value)
     refresh_derived(educator)
-    _validate(educator)
+    _validate(educator, municipality_changed=bool({"municipality", "municipality_id"} & values.keys()))
     educator.save()
     return educator
 

@@ -84,3 +84,42 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.django_db
+def test_postgresql_statements_are_bound_by_the_server_and_prepared_after_a_few_uses():
+    """settings.py: PostgreSQL parses and plans a repeated statement once per connection."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    connection.ensure_connection()
+    assert connection.connection.prepare_threshold == 5
+    with connection.cursor() as cursor:
+        for _ in range(6):
+            cursor.execute("SELECT %s::int + 1", [1])
+            assert cursor.fetchone()[0] == 2
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] >= 1
+
+
+def test_prepared_statements_can_be_turned_off(tmp_path):
+    """IMO_DB_PREPARED=0, e.g. behind a pooler that cannot keep them."""
+    env = {
+        **_production_env(tmp_path),
+        "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
+        "IMO_DB_PREPARED": "0",
+    }
+    code = (
+        "import imo.settings as s; o = s.DATABASES['default']['OPTIONS']; print(o.get('server_side_binding'))"
+    )
+
+    def binding(prepared: str) -> str:
+        run = {**env, "IMO_DB_PREPARED": prepared}
+        result = subprocess.run(
+            [sys.executable, "-c", code], env=run, capture_output=True, text=True, cwd=ROOT, check=True
+        )
+        return result.stdout.strip()
+
+    assert binding("0") == "None"
+    assert binding("1") == "True"

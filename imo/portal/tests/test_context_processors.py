@@ -38,3 +38,30 @@ def test_another_user_on_the_same_request_gets_their_own(rf):
 
     assert context_processors.shell(request)["nav_groups"] == []
     assert context_processors.shell(request)["current_membership"] is None
+
+
+def test_the_menu_comes_drawn_with_every_link_of_the_users_groups(rf):
+    district = make_district()
+    request = rf.get("/")
+    request.user = district.user("methodist")
+    shown = context_processors.shell(request)
+    html = str(shown["nav_html"])
+    for group in shown["nav_groups"]:
+        assert f'data-nav-group="{group.key}"' in html
+        for link in group.links:
+            assert f'<a class="dropdown-item" href="{link.url}">' in html
+    assert html.count('<li class="nav-item dropdown">') == len(shown["nav_groups"])
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.template import engines
+
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    page = engines["django"].from_string('{% extends "base.html" %}').render({}, request)
+    assert f'<ul class="navbar-nav me-auto">{html}</ul>' in page  # the header shows it as drawn
+
+
+def test_an_anonymous_visitor_has_no_menu(rf):
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    assert context_processors.shell(request)["nav_html"] == ""
