@@ -182,6 +182,7 @@ def analytics_page(request: AppRequest) -> HttpResponse:
         teachers_page = Paginator(analytics.teachers, query.per_page).get_page(tpage)
         qs = query.query_string()
         return {
+            "page_title": PAGE_TITLE,
             "query": query,
             "level_labels": LEVEL_LABELS,
             "level_label": LEVEL_LABELS[query.filters.level],

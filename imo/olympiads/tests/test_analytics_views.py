@@ -27,6 +27,7 @@ def test_office_opens_the_page(client, district, key):
     response = _get(client, district.user(key))
     assert response.status_code == 200
     html = response.content.decode()
+    assert '<h1 class="h3 mb-3">Олимпиады: аналитика</h1>' in html
     assert "СОШ № 1 г. Курчалой" in html and "СОШ с. Бельты" in html
     assert "2024/2025" in html and "2025/2026" in html
     assert "Учителева Анна" in html
