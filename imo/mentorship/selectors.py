@@ -26,6 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from imo.core.access import check
+from imo.core.prepared import prepared
 from imo.mentorship.models import Mentorship
 from imo.staff.experience import EXPERIENCE_BANDS, is_early_career, start_range, years_months
 from imo.staff.models import Educator, Employment
@@ -100,13 +101,19 @@ def mentorship_list(*, user: Any, status: str = "", school_id: int | None = None
     return queryset.order_by("mentee__name_key", "-starts_on", "pk")
 
 
-def mentorships_of(*, educator: Educator) -> tuple[list[Mentorship], list[Mentorship]]:
-    """(as mentor, as mentee), newest first, for the profile section."""
-    rows = list(
-        Mentorship.objects.filter(Q(mentor=educator) | Q(mentee=educator))
+_MENTORSHIPS_OF = prepared(  # read for every educator card (imo/core/prepared.py)
+    lambda educator: (
+        Mentorship.objects.filter(Q(mentor_id=educator) | Q(mentee_id=educator))
         .select_related("mentor", "mentee", "organization")
         .order_by("status", "-starts_on", "pk")
-    )
+    ),
+    educator=int,
+)
+
+
+def mentorships_of(*, educator: Educator) -> tuple[list[Mentorship], list[Mentorship]]:
+    """(as mentor, as mentee), newest first, for the profile section."""
+    rows = _MENTORSHIPS_OF(educator=educator.pk)
     return [m for m in rows if m.mentor_id == educator.pk], [m for m in rows if m.mentee_id == educator.pk]
 
 

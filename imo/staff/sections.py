@@ -23,7 +23,7 @@ from imo.orgs.models import OFFICE_EDITOR_ROLES, Organization, Role
 from imo.orgs.selectors import organization_in_scope, organizations_visible_to
 from imo.staff.experience import format_length, full_years, years_months
 from imo.staff.models import Consent, Educator, Employment
-from imo.staff.selectors import employments_of
+from imo.staff.selectors import awards_of, consents_of, education_records_of, employments_of
 
 EDITOR_ROLES = frozenset(OFFICE_EDITOR_ROLES | {Role.SCHOOL_ADMIN})
 _STATE_ATTR = "_staff_profile_state"
@@ -202,7 +202,7 @@ def _education_context(request: HttpRequest, educator: Educator) -> dict[str, An
     if not isinstance(educator, Educator):
         return None
     state = profile_state(request, educator)
-    records = list(educator.education_records.all())
+    records = education_records_of(educator)
     return {
         "state": state,
         "educator": educator,
@@ -215,7 +215,7 @@ def _awards_context(request: HttpRequest, educator: Educator) -> dict[str, Any] 
     if not isinstance(educator, Educator):
         return None
     state = profile_state(request, educator)
-    awards = list(educator.awards.all())
+    awards = awards_of(educator)
     return {
         "state": state,
         "educator": educator,
@@ -228,7 +228,7 @@ def _consents_context(request: HttpRequest, educator: Educator) -> dict[str, Any
     if not isinstance(educator, Educator):
         return None
     state = profile_state(request, educator)
-    consents = list(educator.consents.all())
+    consents = consents_of(educator)
     groups = [
         (value, heading, [consent for consent in consents if consent.purpose == value])
         for value, heading in CONSENT_HEADINGS.items()

@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from imo.core import pagecache
 from imo.core.access import check
+from imo.core.prepared import prepared
 from imo.orgs.models import OFFICE_ROLES, Role
 from imo.orgs.selectors import scope_paths, subtree_ids
-from imo.staff.models import Educator, Employment
+from imo.staff.models import Award, Consent, EducationRecord, Educator, Employment
 
 T = TypeVar("T")
 
@@ -71,8 +72,13 @@ def _own_records_within(user: Any, municipality_ids: list[int]) -> bool:
     """Every record linked to the user lies in the municipalities (or there is none), so the scope's
     "or their own record" adds nothing: an OR across the scope and the user's key made PostgreSQL plan
     the office's list two to three times slower."""
-    municipalities = set(Educator.objects.filter(user_id=user.pk).values_list("municipality_id", flat=True))
-    return municipalities <= set(municipality_ids)
+    return set(_MUNICIPALITIES_OF_USER(user=user.pk)) <= set(municipality_ids)
+
+
+# Read on every page an office user opens, and for every card, form and save (prepared: imo/core/prepared.py).
+_MUNICIPALITIES_OF_USER = prepared(
+    lambda user: Educator.objects.filter(user_id=user).values_list("municipality_id", flat=True), user=int
+)
 
 
 def _for_request(user: Any, key: Hashable, compute: Callable[[], T]) -> T:
@@ -102,13 +108,19 @@ def educator_get_for(*, user: Any, pk: int, permission: str = "staff.view_educat
     remembered for the request (at_own_school), which the permission check and the page's sections ask."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404("Педагог не найден.")
-    educator = (
-        Educator.objects.select_related("municipality", "user").filter(pk=pk, erased_at__isnull=True).first()
-    )
+    educator = _EDUCATOR_BY_PK.first(pk=pk)
     if educator is None or not _sees(user, educator):
         raise Http404("Педагог не найден.")
     check(user, permission, educator)
     return educator
+
+
+_EDUCATOR_BY_PK = prepared(
+    lambda pk: Educator.objects.select_related("municipality", "user").filter(pk=pk, erased_at__isnull=True)[
+        :1
+    ],
+    pk=int,
+)
 
 
 def _sees(user: Any, educator: Educator) -> bool:
@@ -122,7 +134,39 @@ def educator_of_user(user: Any) -> Educator | None:
     """The teacher's own record."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Educator.objects.filter(user_id=user.pk, erased_at__isnull=True).first()
+    return _EDUCATOR_OF_USER.first(user=user.pk)
+
+
+_EDUCATOR_OF_USER = prepared(
+    lambda user: Educator.objects.filter(user_id=user, erased_at__isnull=True).order_by("pk")[:1], user=int
+)
+
+
+# The profile's sections, read for every card (as educator.<relation>.all() reads them, by the models' order).
+_EDUCATION_OF = prepared(lambda educator: EducationRecord.objects.filter(educator_id=educator), educator=int)
+_AWARDS_OF = prepared(lambda educator: Award.objects.filter(educator_id=educator), educator=int)
+_CONSENTS_OF = prepared(lambda educator: Consent.objects.filter(educator_id=educator), educator=int)
+
+
+def education_records_of(educator: Educator) -> list[EducationRecord]:
+    return _owned_by(educator, _EDUCATION_OF(educator=educator.pk))
+
+
+def awards_of(educator: Educator) -> list[Award]:
+    return _owned_by(educator, _AWARDS_OF(educator=educator.pk))
+
+
+def consents_of(educator: Educator) -> list[Consent]:
+    return _owned_by(educator, _CONSENTS_OF(educator=educator.pk))
+
+
+R = TypeVar("R", EducationRecord, Award, Consent)
+
+
+def _owned_by(educator: Educator, rows: list[R]) -> list[R]:
+    for row in rows:
+        row.educator = educator  # as the related manager sets it: no query for row.educator
+    return rows
 
 
 def in_office_scope(user: Any, educator: Educator, roles: frozenset[str] = OFFICE_ROLES) -> bool:
@@ -142,8 +186,21 @@ def at_own_school(user: Any, educator: Educator, *, on: dt.date | None = None) -
     return _for_request(
         user,
         ("at_own_school", educator.pk, on),
-        lambda: _employments_in(schools, on).filter(educator_id=educator.pk).exists(),
+        lambda: _EMPLOYED_AT.exists(
+            educator=educator.pk, organizations=subtree_ids(schools), on=on or timezone.localdate()
+        ),
     )
+
+
+_EMPLOYED_AT = prepared(
+    lambda educator, organizations, on: Employment.objects.filter(
+        active_on(on), educator_id=educator, organization_id__any=organizations
+    ),
+    educator=int,
+    organizations=list,
+    on=dt.date,
+    exists=True,
+)
 
 
 def employments_prefetch(on: dt.date | None = None, *, current_only: bool = True) -> Prefetch[Any]:
@@ -156,6 +213,17 @@ def employments_prefetch(on: dt.date | None = None, *, current_only: bool = True
     )
 
 
+_EMPLOYMENTS_OF = prepared(
+    lambda educator: (
+        Employment.objects.filter(educator_id=educator)
+        .select_related("organization", "position")
+        .prefetch_related("subjects")
+        .order_by("-is_main", "-starts_on", "pk")
+    ),
+    educator=int,
+)
+
+
 def employments_of(educator: Educator) -> list[Employment]:
     """Every employment of the educator, current ones first, then by end date (newest first).
 
@@ -164,11 +232,9 @@ def employments_of(educator: Educator) -> list[Employment]:
     memo = educator.__dict__.get("_imo_employments")
     if memo is not None and memo[0] == pagecache.writes_seen():
         return list(memo[1])
-    rows = list(
-        educator.employments.select_related("organization", "position")
-        .prefetch_related("subjects")
-        .order_by("-is_main", "-starts_on", "pk")
-    )
+    rows = _EMPLOYMENTS_OF(educator=educator.pk)
+    for row in rows:
+        row.educator = educator  # as educator.employments would set it: no query for row.educator
     today = timezone.localdate()
     ordered = sorted(rows, key=lambda e: (e.ends_on is not None and e.ends_on < today, not e.is_main))
     educator.__dict__["_imo_employments"] = (pagecache.writes_seen(), ordered)

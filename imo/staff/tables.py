@@ -30,6 +30,7 @@ from imo.core.batches import completed_in_batches
 from imo.core.excel import write_xlsx, xlsx_response
 from imo.core.identifiers import format_snils
 from imo.core.markup import escaped
+from imo.core.prepared import prepared
 from imo.core.tables import (
     ChoiceFilter,
     Column,
@@ -142,6 +143,28 @@ class Post:
     subjects: tuple[str, ...]
 
 
+# The completion of every page of the list (imo/core/prepared.py: one statement text, values bound).
+_POSTS = prepared(
+    lambda educators, on: (
+        Employment.objects.filter(active_on(on), educator_id__any=educators)
+        .order_by("-is_main", "ends_on", "-starts_on", "pk")
+        .values_list(
+            "pk", "educator_id", "organization__short_name", "organization__name", "position__name", "is_main"
+        )
+    ),
+    educators=list,
+    on=dt.date,
+)
+_SUBJECTS = prepared(
+    lambda employments: (
+        Employment.subjects.through.objects.filter(employment_id__any=employments)
+        .order_by("subject__order", "subject__name", "subject_id")
+        .values_list("employment_id", "subject__name")
+    ),
+    employments=list,
+)
+
+
 def posts_on(
     on: dt.date, facets: tuple[EducatorFacet, ...] = ()
 ) -> Callable[[list[Educator]], list[Educator]]:
@@ -154,26 +177,10 @@ def posts_on(
         for facet in facets:
             for pk, value in facet.values_for(ids, on).items():
                 facet_values[pk][facet.key] = value
-        rows = list(
-            Employment.objects.filter(active_on(on), educator_id__any=ids)
-            .order_by("-is_main", "ends_on", "-starts_on", "pk")
-            .values_list(
-                "pk",
-                "educator_id",
-                "organization__short_name",
-                "organization__name",
-                "position__name",
-                "is_main",
-            )
-        )
+        rows = _POSTS(educators=ids, on=on)
         subjects: dict[int, list[str]] = defaultdict(list)
         if rows:
-            links = (
-                Employment.subjects.through.objects.filter(employment_id__any=[row[0] for row in rows])
-                .order_by("subject__order", "subject__name", "subject_id")
-                .values_list("employment_id", "subject__name")
-            )
-            for employment_id, name in links:
+            for employment_id, name in _SUBJECTS(employments=[row[0] for row in rows]):
                 subjects[employment_id].append(name)
         posts: dict[int, list[Post]] = defaultdict(list)
         for pk, educator_id, short_name, name, position, is_main in rows:

@@ -20,6 +20,7 @@ from django.db import models
 
 from imo.core.identifiers import validate_inn
 from imo.core.models import TimeStampedModel
+from imo.core.prepared import prepared
 
 #: Courses ending after this day count only from state, municipal and similar providers (training.md, 3).
 OTHER_PROVIDERS_COUNT_UNTIL = dt.date(2025, 8, 31)
@@ -142,7 +143,11 @@ class TrainingSettings(models.Model):
     @classmethod
     def current(cls) -> TrainingSettings:
         """The one row; defaults until the office saves its own."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+        return _SETTINGS.first() or cls(pk=1)
+
+
+# Read for every educator card and course record (imo/core/prepared.py).
+_SETTINGS = prepared(lambda: TrainingSettings.objects.filter(pk=1)[:1])
 
 
 class CourseRecord(TimeStampedModel):

@@ -11,13 +11,18 @@ from django.urls import reverse
 from imo.attestation.applications.selectors import applications_visible_to
 from imo.attestation.applications.tables import badge_class
 from imo.attestation.models import Application
+from imo.core.prepared import prepared
 from imo.staff.models import Educator
+
+_HAS_ANY = prepared(
+    lambda educator: Application.objects.filter(educator_id=educator), educator=int, exists=True
+)
 
 
 def section_context(request: HttpRequest, educator: Educator) -> dict[str, Any] | None:
     user = request.user
     # Most educators have no application: a plain look first, the viewer's scope only when there are some.
-    has_any = Application.objects.filter(educator=educator).exists()
+    has_any = _HAS_ANY.exists(educator=educator.pk)
     applications = (
         list(applications_visible_to(user=user).filter(educator=educator).order_by("-created_at", "-pk"))
         if has_any

@@ -20,6 +20,7 @@ from typing import Any, overload
 
 from django.db.models import Count, Max, Min, Q
 
+from imo.core.prepared import prepared
 from imo.core.text import fold
 from imo.olympiads.models import Enrolment, OlympiadSubject, Participation, Season, Stage, StageSubject
 from imo.orgs.models import OFFICE_ROLES, Organization, Role
@@ -502,11 +503,19 @@ class PreparedSeason:
     rows: tuple[PreparedStudent, ...]
 
 
+# Asked for every educator card (imo/core/prepared.py).
+_PREPARED_ANY = prepared(
+    lambda educator: Participation.teachers.through.objects.filter(educator_id=educator),
+    educator=int,
+    exists=True,
+)
+
+
 def prepared_students(*, educator: Educator, paths: Sequence[str] | None = None) -> list[PreparedSeason]:
     """The students `educator` prepared, per season (the latest first): one statement. `paths` limits
     them to students of those schools (None: all). Most educators prepared nobody: a look at the link
     table first spares them the statement's nine joins."""
-    if not Participation.teachers.through.objects.filter(educator_id=educator.pk).exists():
+    if not _PREPARED_ANY.exists(educator=educator.pk):
         return []
     participations = (
         Participation.objects.filter(teachers=educator, confirmed=True)

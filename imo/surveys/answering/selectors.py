@@ -15,6 +15,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from imo.core.prepared import prepared
 from imo.staff.selectors import educator_of_user
 from imo.surveys.models import (
     AudienceKind,
@@ -127,12 +128,30 @@ def named_response_of(token: RespondentToken) -> Response | None:
     survey = token.survey
     if survey.mode == Mode.ANONYMOUS:
         return None
-    responses = Response.objects.filter(survey=survey)
     if token.educator_id is not None:
-        responses = responses.filter(educator_id=token.educator_id)
-    else:
-        responses = responses.filter(school_id=token.school_id, educator__isnull=True)
-    return responses.select_related("version").first()
+        return _EDUCATORS_RESPONSE.first(survey=survey.pk, educator=token.educator_id)
+    return _SCHOOLS_RESPONSE.first(survey=survey.pk, school=token.school_id)
+
+
+# Read for every answer page and save (imo/core/prepared.py).
+_EDUCATORS_RESPONSE = prepared(
+    lambda survey, educator: (
+        Response.objects.filter(survey_id=survey, educator_id=educator)
+        .select_related("version")
+        .order_by("pk")[:1]
+    ),
+    survey=int,
+    educator=int,
+)
+_SCHOOLS_RESPONSE = prepared(
+    lambda survey, school: (
+        Response.objects.filter(survey_id=survey, school_id=school, educator__isnull=True)
+        .select_related("version")
+        .order_by("pk")[:1]
+    ),
+    survey=int,
+    school=int,
+)
 
 
 def state_of(token: RespondentToken, response: Response | None) -> str:
@@ -146,7 +165,12 @@ def state_of(token: RespondentToken, response: Response | None) -> str:
 
 
 def newest_version(survey: Survey) -> SurveyVersion | None:
-    return SurveyVersion.objects.filter(survey=survey).order_by("-number").first()
+    return _NEWEST_VERSION.first(survey=survey.pk)
+
+
+_NEWEST_VERSION = prepared(
+    lambda survey: SurveyVersion.objects.filter(survey_id=survey).order_by("-number")[:1], survey=int
+)
 
 
 def _responses_by_token(tokens: list[RespondentToken]) -> dict[int, Response]:

@@ -30,6 +30,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from imo.core.access import check
+from imo.core.prepared import prepared
 from imo.staff.models import Educator, Employment
 from imo.staff.selectors import active_on, educators_visible_to
 from imo.training.models import CourseRecord, DevelopmentGap, DevelopmentItem, DevelopmentPlan
@@ -211,24 +212,29 @@ def plan_view(plan: Plan, on: dt.date | None = None) -> PlanView:
     return PlanView(plan, gaps, groups, done, counted, overdue)
 
 
+_IS_CURRENT = Q(status__in=CURRENT_STATUSES)
+_CURRENT_PLAN_KEY = prepared(  # asked for every educator card (imo/core/prepared.py)
+    lambda educator: (
+        Plan.objects.filter(educator_id=educator)
+        .order_by(
+            Case(When(_IS_CURRENT, then=Value(0)), default=Value(1)),
+            Case(When(_IS_CURRENT, then=F("status")), default=Value("")),
+            "-starts_on",
+            "-pk",
+        )
+        .values_list("pk", flat=True)[:1]
+    ),
+    educator=int,
+)
+
+
 def plan_current_of(*, educator: Educator, on: dt.date | None = None) -> Plan | None:
     """The educator's current plan (in progress, else the newest draft; else the newest completed one),
     with its progress figures.
 
     The plan is found by a plain query first and only then read with its progress (four subqueries):
     the profile page asks this for every educator it shows, and most have no plan."""
-    is_current = Q(status__in=CURRENT_STATUSES)
-    found = (
-        Plan.objects.filter(educator=educator)
-        .order_by(
-            Case(When(is_current, then=Value(0)), default=Value(1)),
-            Case(When(is_current, then=F("status")), default=Value("")),
-            "-starts_on",
-            "-pk",
-        )
-        .values_list("pk", flat=True)
-        .first()
-    )
+    found = _CURRENT_PLAN_KEY.first(educator=educator.pk)
     if found is None:
         return None
     return with_progress(Plan.objects.filter(pk=found), on).select_related("mentor").first()

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from imo.core.access import check
+from imo.core.prepared import prepared
 from imo.orgs.models import OFFICE_EDITOR_ROLES, Role
 from imo.orgs.selectors import paths_q, scope_paths
 from imo.staff.models import Educator, Employment
@@ -95,12 +96,18 @@ def pending_count_for(*, user: Any) -> int:
 
 def records_of(*, educator: Educator) -> list[CourseRecord]:
     """An educator's courses, newest first, for the profile section."""
-    return list(
-        CourseRecord.objects.filter(educator=educator)
+    return _RECORDS_OF(educator=educator.pk)
+
+
+_RECORDS_OF = prepared(  # read for every educator card (imo/core/prepared.py)
+    lambda educator: (
+        CourseRecord.objects.filter(educator_id=educator)
         .select_related("provider", "programme", "confirmed_by")
         .prefetch_related("topics")
         .order_by("-ends_on", "-pk")
-    )
+    ),
+    educator=int,
+)
 
 
 @dataclass(frozen=True)
