@@ -124,7 +124,8 @@ class EducatorForm(forms.Form):
 
     def clean_snils(self) -> str:
         snils: str = self.cleaned_data.get("snils") or ""
-        if snils:
+        # A kept СНИЛС is unique already (the database's constraint): only a new one is looked up.
+        if snils and (self.educator is None or snils != self.educator.snils):
             others = Educator.objects.filter(snils=snils)
             if self.educator is not None:
                 others = others.exclude(pk=self.educator.pk)

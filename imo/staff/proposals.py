@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from imo.core.prepared import prepared
 from imo.orgs.models import OFFICE_EDITOR_ROLES, Role
 from imo.orgs.selectors import scope_paths
 from imo.staff.models import Award, ChangeProposal, EducationRecord, Educator
@@ -292,13 +293,19 @@ def proposals_pending_count(user: Any) -> int:
     return proposals_pending_for(user).count()
 
 
-def proposals_of(educator: Educator) -> QuerySet[ChangeProposal]:
+def proposals_of(educator: Educator) -> list[ChangeProposal]:
     """Every proposal of the educator, newest first (pending and decided, with comments)."""
-    return (
-        ChangeProposal.objects.filter(educator=educator)
+    return _PROPOSALS_OF(educator=educator.pk)
+
+
+_PROPOSALS_OF = prepared(  # read for the card of everyone who may propose or decide (imo/core/prepared.py)
+    lambda educator: (
+        ChangeProposal.objects.filter(educator_id=educator)
         .select_related("proposed_by", "decided_by")
         .order_by("-created_at", "-pk")
-    )
+    ),
+    educator=int,
+)
 
 
 # --- display ---------------------------------------------------------------------------------------

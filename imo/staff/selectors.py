@@ -36,7 +36,7 @@ def _employments_in(paths: list[str], on: dt.date | None) -> QuerySet[Employment
     """Employments in force on `on` (today) in one of the subtrees `paths` (by the organisations' ids:
     see subtree_ids)."""
     return Employment.objects.filter(
-        active_on(on or timezone.localdate()), organization_id__in=subtree_ids(paths)
+        active_on(on or timezone.localdate()), organization_id__any=subtree_ids(paths)
     )
 
 
@@ -58,7 +58,7 @@ def educators_visible_to(*, user: Any, include_erased: bool = False) -> QuerySet
     schools = scope_paths(user, {Role.SCHOOL_ADMIN})
     condition = Q(pk__in=[])
     if office:
-        condition |= Q(municipality_id__in=office)
+        condition |= Q(municipality_id__any=office)
     if schools:
         condition |= Q(employed_in(schools))
     if not (office or schools) or not _for_request(

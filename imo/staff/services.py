@@ -63,10 +63,14 @@ def _check_age(educator: Educator) -> None:
         raise ValidationError({"birth_date": "Педагогу не может быть меньше 16 лет."})
 
 
-def _validate(educator: Educator, *, municipality_changed: bool = True) -> None:
+def _validate(educator: Educator, *, municipality_changed: bool = True, snils_changed: bool = True) -> None:
     _check_age(educator)
-    # Checking that the municipality exists costs a query; an update that keeps it needs none.
-    educator.full_clean(exclude=["user"] if municipality_changed else ["user", "municipality"])
+    # Checking that the municipality exists costs a query; an update that keeps it needs none. Likewise
+    # the СНИЛС's uniqueness (a savepoint and a query): the database holds the kept value once already.
+    educator.full_clean(
+        exclude=["user"] if municipality_changed else ["user", "municipality"], validate_constraints=False
+    )
+    educator.validate_constraints(exclude=None if snils_changed else {"snils"})
 
 
 @transaction.atomic
@@ -84,10 +88,15 @@ def educator_update(
 ) -> Educator:
     ensure_unchanged(educator, version)
     values = clean_educator_values(data)
+    snils_before = educator.snils
     for key, value in values.items():
         setattr(educator, key, value)
     refresh_derived(educator)
-    _validate(educator, municipality_changed=bool({"municipality", "municipality_id"} & values.keys()))
+    _validate(
+        educator,
+        municipality_changed=bool({"municipality", "municipality_id"} & values.keys()),
+        snils_changed=educator.snils != snils_before,
+    )
     educator.save()
     return educator
 

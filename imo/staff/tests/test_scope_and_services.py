@@ -7,14 +7,22 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from imo.accounts.tests.factories import UserFactory
 from imo.orgs.models import Organization, Role
 from imo.orgs.tests.factories import make_organization, make_user_with_role
 from imo.staff.models import Educator, Employment
 from imo.staff.selectors import duplicates_of, educator_get_for, educators_visible_to
-from imo.staff.services import educator_create, educator_link_user, educator_transfer, employment_end
+from imo.staff.services import (
+    educator_create,
+    educator_link_user,
+    educator_transfer,
+    educator_update,
+    employment_end,
+)
 from imo.staff.tests.factories import make_educator, make_employment, snils_with_check
 
 
@@ -147,6 +155,20 @@ def test_snils_checked_unique_and_stored_as_digits(district):
         make_educator(municipality=district.municipality, snils="112-233-445 95")
     with pytest.raises(ValidationError):
         make_educator(municipality=district.municipality, snils="112-233-445 96")
+
+
+def test_an_update_that_keeps_the_snils_does_not_look_it_up_and_one_that_takes_another_is_refused(district):
+    first = make_educator(municipality=district.municipality, snils=snils_with_check("112233445"))
+    second = make_educator(municipality=district.municipality, snils=snils_with_check("998877665"))
+    with CaptureQueriesContext(connection) as queries:
+        educator_update(educator=second, data={"phone": "+7 928 000-00-00"})
+    lookups = [
+        q for q in queries.captured_queries if q["sql"].startswith("SELECT") and '"snils" =' in q["sql"]
+    ]
+    assert not lookups
+    with pytest.raises(ValidationError, match="СНИЛС"):
+        educator_update(educator=Educator.objects.get(pk=second.pk), data={"snils": first.snils})
+    assert Educator.objects.get(pk=second.pk).snils == snils_with_check("998877665")
 
 
 def test_birth_date_must_be_past_and_age_at_least_16(district):

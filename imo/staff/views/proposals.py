@@ -270,7 +270,7 @@ def proposal_decide(request: AppRequest, proposal_pk: int) -> HttpResponse:
 
 def section_context_for(user: Any, educator: Educator) -> dict[str, Any]:
     can_propose = user.has_perm("staff.propose_change", educator)
-    proposals = list(proposals_of(educator))
+    proposals = proposals_of(educator)
     return {
         "educator": educator,
         "proposals": [{"proposal": p, "summary": summary(p), "rows": change_rows(p)} for p in proposals],
