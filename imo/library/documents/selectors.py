@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Max, Min, Prefetch, Q, QuerySet, Value, When
 
+from imo.core import pagecache
 from imo.core.collation import russian
 from imo.library.models import ActStatus, Document, DocumentFile, DocumentKind
 from imo.reference.models import Grade, Subject
@@ -110,12 +111,25 @@ def kinds_for_browse(counts: dict[int, int]) -> list[tuple[DocumentKind, int]]:
     return [(kind, counts.get(kind.pk, 0)) for kind in kinds if not kind.is_archived or counts.get(kind.pk)]
 
 
+# The search form's lists, on every library page: kept until the reference catalogues change.
 def subject_choices() -> list[tuple[int, str]]:
-    return [(s.pk, s.name) for s in Subject.objects.filter(is_archived=False).order_by(russian("name"), "pk")]
+    return pagecache.cached(
+        "library.subject_choices",
+        topics=("reference",),
+        parts=(),
+        compute=lambda: [
+            (s.pk, s.name) for s in Subject.objects.filter(is_archived=False).order_by(russian("name"), "pk")
+        ],
+    )
 
 
 def grade_choices() -> list[tuple[int, str]]:
-    return [(g.pk, str(g)) for g in Grade.objects.filter(is_archived=False).order_by("number")]
+    return pagecache.cached(
+        "library.grade_choices",
+        topics=("reference",),
+        parts=(),
+        compute=lambda: [(g.pk, str(g)) for g in Grade.objects.filter(is_archived=False).order_by("number")],
+    )
 
 
 def year_choices(documents: QuerySet[Document]) -> list[int]:

@@ -334,3 +334,28 @@ def test_menu_entries(bank):
     head = [link.label for group in menu_for(bank.user("head")) for link in group.links]
     assert "Банк документов" in teacher and "Виды документов" not in teacher
     assert "Банк документов" in head and "Виды документов" in head
+
+
+def test_the_search_forms_subjects_are_kept_until_the_catalogue_changes(
+    client, bank: Bank, monkeypatch
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from imo.core import pagecache
+
+    client.force_login(bank.district.user("methodist"))
+    pagecache.forget_own_writes()  # as a request after the setup's transaction would
+    client.get(reverse("library:documents"))
+    with CaptureQueriesContext(connection) as again:
+        client.get(reverse("library:documents"))
+    lists = [
+        q for q in again.captured_queries if 'FROM "reference_subject" WHERE' in q["sql"]
+    ]  # not the rows'
+    assert not lists
+    subject = Subject.objects.create(name="Основы космонавтики")
+    pagecache.forget_own_writes()
+    monkeypatch.setattr(pagecache, "_in_transaction", lambda: False)
+    pagecache.bump("reference")
+    page = client.get(reverse("library:documents")).content.decode()
+    assert f'value="{subject.pk}">Основы космонавтики<' in page

@@ -366,3 +366,22 @@ def test_the_filter_bar_is_kept_until_the_organisations_change(client, district,
     pagecache.bump("orgs")
     later = _listed(client)
     assert _bar_drawn(later) and 'value="с. Новая Жизнь"' in later.content.decode()
+
+
+def test_the_filter_options_are_kept_per_user_until_organisations_change(client, district, monkeypatch):
+    from imo.core import pagecache
+
+    make_organization(parent=district.municipality, short_name="Школа в Ахкинчу", settlement="с. Ахкинчу")
+    client.force_login(district.user("head"))
+    pagecache.forget_own_writes()  # as a request after the setup's transaction would
+    client.get(reverse("orgs:list"))
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(reverse("orgs:list"))
+    assert 'value="с. Ахкинчу"' in response.content.decode()  # an option of the settlement filter
+    assert not [q for q in again.captured_queries if "DISTINCT" in q["sql"] and "settlement" in q["sql"]]
+    # A new settlement: once the change commits, the options show it.
+    make_organization(parent=district.municipality, short_name="Школа в Бачи-Юрте", settlement="с. Бачи-Юрт")
+    pagecache.forget_own_writes()
+    monkeypatch.setattr(pagecache, "_in_transaction", lambda: False)
+    pagecache.bump("orgs")
+    assert 'value="с. Бачи-Юрт"' in client.get(reverse("orgs:list")).content.decode()
