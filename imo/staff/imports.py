@@ -43,6 +43,7 @@ from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from imo.core import pagecache
 from imo.core.identifiers import validate_inn, validate_snils
 from imo.core.imports.registry import register
 from imo.core.imports.spec import (
@@ -73,7 +74,7 @@ from imo.staff.bulk import EducationWrite, EducatorWrite, EmploymentWrite, educa
 from imo.staff.display import mask_snils
 from imo.staff.experience import add_years, format_length, full_years, start_from_length, years_months
 from imo.staff.models import EducationRecord, Educator, Employment
-from imo.staff.selectors import active_on, educators_visible_to
+from imo.staff.selectors import active_on, educators_visible_to, for_request
 from imo.staff.services import name_key_of
 
 MIN_AGE, MAX_AGE = 16, 100
@@ -567,8 +568,15 @@ def _names_of(name: str, aliases: dict[str, tuple[str, ...]]) -> list[str]:
 
 def _reference(context: ImportContext) -> Reference:
     found: Reference | None = context.cache.get("reference")
-    if found is not None:
-        return found
+    if found is None:
+        # Kept across uploads until the catalogues change: every upload built the same indexes.
+        found = context.cache["reference"] = pagecache.cached(
+            "staff.import.reference", topics=("reference",), parts=(), compute=_read_reference
+        )
+    return found
+
+
+def _read_reference() -> Reference:
     # The catalogue's active items in Russian order, as every form offers them.
     positions = list(active_items(Position))
     subjects = list(active_items(Subject))
@@ -585,9 +593,7 @@ def _reference(context: ImportContext) -> Reference:
         position_index[option_key(position.name)] = position
     for subject in subjects:
         subject_index[option_key(subject.name)] = subject
-    found = Reference(positions, subjects, position_index, subject_index)
-    context.cache["reference"] = found
-    return found
+    return Reference(positions, subjects, position_index, subject_index)
 
 
 def _known(items: Sequence[Position] | Sequence[Subject]) -> str:
@@ -605,6 +611,23 @@ def organizations_for(user: Any) -> list[Organization]:
     in their scope; a school admin → their school(s)."""
     if user is None:
         return []
+    # Asked four times by one upload (the form's choices, its check, the analysis): read once per request,
+    # and kept for the user until organisations or memberships change.
+    return list(
+        for_request(
+            user,
+            "import_organizations",
+            lambda: pagecache.cached(
+                "staff.import.organizations",
+                topics=("orgs",),
+                parts=(user.pk, getattr(user, "is_superuser", False), getattr(user, "is_active", False)),
+                compute=lambda: _organizations_for(user),
+            ),
+        )
+    )
+
+
+def _organizations_for(user: Any) -> list[Organization]:
     if getattr(user, "is_superuser", False) and user.is_active:
         queryset = Organization.objects.all()
     else:

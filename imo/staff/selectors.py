@@ -54,14 +54,14 @@ def educators_visible_to(*, user: Any, include_erased: bool = False) -> QuerySet
         return queryset.none()
     if user.is_superuser:
         return queryset
-    office = _for_request(user, "office_ids", lambda: subtree_ids(scope_paths(user, OFFICE_ROLES)))
+    office = for_request(user, "office_ids", lambda: subtree_ids(scope_paths(user, OFFICE_ROLES)))
     schools = scope_paths(user, {Role.SCHOOL_ADMIN})
     condition = Q(pk__in=[])
     if office:
         condition |= Q(municipality_id__any=office)
     if schools:
         condition |= Q(employed_in(schools))
-    if not (office or schools) or not _for_request(
+    if not (office or schools) or not for_request(
         user, "own_within", lambda: _own_records_within(user, office)
     ):
         condition |= Q(user_id=user.pk)
@@ -81,7 +81,7 @@ _MUNICIPALITIES_OF_USER = prepared(
 )
 
 
-def _for_request(user: Any, key: Hashable, compute: Callable[[], T]) -> T:
+def for_request(user: Any, key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()`, remembered on the user object (one per request) until this thread writes anything: a
     home page asks for the scope in several of its blocks, a profile page whether the school employs the
     educator in each of its sections."""
@@ -178,12 +178,12 @@ def in_office_scope(user: Any, educator: Educator, roles: frozenset[str] = OFFIC
 def at_own_school(user: Any, educator: Educator, *, on: dt.date | None = None) -> bool:
     """The user is a school admin of a school that employs the educator now.
 
-    Remembered for the request (_for_request): a profile page asks it for each of its dozen sections."""
+    Remembered for the request (for_request): a profile page asks it for each of its dozen sections."""
     schools = scope_paths(user, {Role.SCHOOL_ADMIN})
     if not schools:
         return False
     # The employments asked directly, not through employed_in's subquery on the educators.
-    return _for_request(
+    return for_request(
         user,
         ("at_own_school", educator.pk, on),
         lambda: _EMPLOYED_AT.exists(

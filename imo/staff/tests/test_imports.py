@@ -989,3 +989,31 @@ def test_command_line_exit_codes_and_json(district, tmp_path):
     assert code == 2 and "муниципалитет" in json.loads(out)["errors"][0]["message"]
     assert _command("educators", str(good), "--organization", "999999")[0] == 2
     assert Subject.objects.filter(name="Математика").exists()
+
+
+def test_the_uploads_catalogues_and_schools_are_kept_until_they_change(district, head, monkeypatch):
+    """An upload reads the positions, subjects and the user's schools once; a change shows in the next."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from imo.core import pagecache
+    from imo.staff.imports import _reference, organizations_for
+
+    pagecache.forget_own_writes()  # as a request after the setup's transaction would
+    _reference(ImportContext(user=head))
+    organizations_for(head)
+    fresh = get_user_model().objects.get(pk=head.pk)  # the next request's user
+    with CaptureQueriesContext(connection) as again:
+        reference = _reference(ImportContext(user=fresh))
+        schools = organizations_for(fresh)
+    assert not again.captured_queries
+    assert district.school_a.pk in {school.pk for school in schools} and reference.positions
+    Position.objects.create(name="Тьютор по робототехнике")
+    school = make_organization(parent=district.municipality, short_name="СОШ № 99")
+    pagecache.forget_own_writes()
+    monkeypatch.setattr(pagecache, "_in_transaction", lambda: False)
+    pagecache.bump("reference", "orgs")
+    fresh = get_user_model().objects.get(pk=head.pk)
+    assert "Тьютор по робототехнике" in [p.name for p in _reference(ImportContext(user=fresh)).positions]
+    assert school.pk in {o.pk for o in organizations_for(fresh)}
