@@ -113,6 +113,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "imo.portal.context_processors.shell",
             ],
+            # After Django's own: `{% url %}` keeping each address per process (imo/core/links.py).
+            "builtins": ["imo.core.templatetags.kept_url"],
         },
     },
 ]
@@ -274,7 +276,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if env_bool("IMO_PLAIN_STATIC", DEBUG)
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "imo.core.staticfiles.KeptURLStaticFilesStorage"
         )
     },
 }
