@@ -132,6 +132,12 @@ def _key(name: str, parts: Iterable[Any], topics: tuple[str, ...]) -> str:
     return "item:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def user_parts(user: Any) -> tuple[Any, ...]:
+    """The `parts` of an item kept per user: who they are and what of their account decides what they
+    may see (the scope itself comes from memberships, a topic's data)."""
+    return (user.pk, getattr(user, "is_superuser", False), getattr(user, "is_active", False))
+
+
 def cached(
     name: str,
     *,

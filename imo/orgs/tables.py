@@ -69,7 +69,7 @@ def _kept_for_user(table: Table, name: str, compute: Callable[[], list[T]]) -> l
         lambda: pagecache.cached(
             f"orgs.table.{name}",
             topics=("orgs",),
-            parts=(user.pk, user.is_superuser, user.is_active),
+            parts=pagecache.user_parts(user),
             compute=compute,
         ),
     )

@@ -62,7 +62,7 @@ def _menu(user: Any) -> Menu:
     return pagecache.cached(
         "portal.menu.drawn",
         topics=("orgs", "olympiads"),
-        parts=(user.pk, user.is_superuser, user.is_active),
+        parts=pagecache.user_parts(user),
         timeout=MENU_SECONDS,
         compute=lambda: _menu_of(menu_for(user)),
     )

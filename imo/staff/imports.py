@@ -620,7 +620,7 @@ def organizations_for(user: Any) -> list[Organization]:
             lambda: pagecache.cached(
                 "staff.import.organizations",
                 topics=("orgs",),
-                parts=(user.pk, getattr(user, "is_superuser", False), getattr(user, "is_active", False)),
+                parts=pagecache.user_parts(user),
                 compute=lambda: _organizations_for(user),
             ),
         )

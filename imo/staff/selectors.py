@@ -160,7 +160,7 @@ def consents_of(educator: Educator) -> list[Consent]:
     return _owned_by(educator, _CONSENTS_OF(educator=educator.pk))
 
 
-R = TypeVar("R", EducationRecord, Award, Consent)
+R = TypeVar("R", EducationRecord, Award, Consent, Employment)
 
 
 def _owned_by(educator: Educator, rows: list[R]) -> list[R]:
@@ -232,9 +232,7 @@ def employments_of(educator: Educator) -> list[Employment]:
     memo = educator.__dict__.get("_imo_employments")
     if memo is not None and memo[0] == pagecache.writes_seen():
         return list(memo[1])
-    rows = _EMPLOYMENTS_OF(educator=educator.pk)
-    for row in rows:
-        row.educator = educator  # as educator.employments would set it: no query for row.educator
+    rows = _owned_by(educator, _EMPLOYMENTS_OF(educator=educator.pk))
     today = timezone.localdate()
     ordered = sorted(rows, key=lambda e: (e.ends_on is not None and e.ends_on < today, not e.is_main))
     educator.__dict__["_imo_employments"] = (pagecache.writes_seen(), ordered)

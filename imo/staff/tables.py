@@ -303,7 +303,7 @@ def _organization_rows(table: Table) -> list[tuple[int, str, str]]:
         lambda: pagecache.cached(
             "staff.list.organizations",
             topics=("orgs",),
-            parts=(user.pk, user.is_superuser, user.is_active),
+            parts=pagecache.user_parts(user),
             compute=read,
         ),
     )

@@ -17,6 +17,7 @@ from imo.core import pagecache
 from imo.core.collation import russian
 from imo.library.models import ActStatus, Document, DocumentFile, DocumentKind
 from imo.reference.models import Grade, Subject
+from imo.reference.selectors import active_items
 
 SORTS = {
     "new": "Сначала новые",
@@ -117,9 +118,7 @@ def subject_choices() -> list[tuple[int, str]]:
         "library.subject_choices",
         topics=("reference",),
         parts=(),
-        compute=lambda: [
-            (s.pk, s.name) for s in Subject.objects.filter(is_archived=False).order_by(russian("name"), "pk")
-        ],
+        compute=lambda: [(s.pk, s.name) for s in active_items(Subject)],
     )
 
 
@@ -128,7 +127,7 @@ def grade_choices() -> list[tuple[int, str]]:
         "library.grade_choices",
         topics=("reference",),
         parts=(),
-        compute=lambda: [(g.pk, str(g)) for g in Grade.objects.filter(is_archived=False).order_by("number")],
+        compute=lambda: [(g.pk, str(g)) for g in active_items(Grade)],
     )
 
 

@@ -33,7 +33,7 @@ from imo.staff.proposals import (
     summary,
     target_of,
 )
-from imo.staff.selectors import educator_get_for, educator_of_user
+from imo.staff.selectors import awards_of, education_records_of, educator_get_for, educator_of_user
 
 QUEUE_CRUMB = "Предложенные изменения"
 PROPOSE_TITLES: dict[tuple[str, str], str] = {
@@ -276,8 +276,8 @@ def section_context_for(user: Any, educator: Educator) -> dict[str, Any]:
         "proposals": [{"proposal": p, "summary": summary(p), "rows": change_rows(p)} for p in proposals],
         "pending_count": sum(p.status == Status.PENDING for p in proposals),
         "can_propose": can_propose,
-        "education_records": list(educator.education_records.all()) if can_propose else [],
-        "awards": list(educator.awards.all()) if can_propose else [],
+        "education_records": education_records_of(educator) if can_propose else [],
+        "awards": awards_of(educator) if can_propose else [],
     }
 
 
