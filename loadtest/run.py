@@ -386,7 +386,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spawn-rate", type=float, default=5.0, help="users started per second")
     parser.add_argument("--database-url", help="a PostgreSQL database to use as it is (default: imo_bench)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument(
+        "--out", help=f"where the load figures go (default {RESULTS.name}; with --restart-postgres, var)"
+    )
     parser.add_argument("--restart-postgres", action="store_true", help="restart PostgreSQL mid-run")
     parser.add_argument("--restart-at", type=float, default=0.4, help="when, as a share of the run")
     parser.add_argument("--pg-restart-cmd", help="how to restart the server (default: found on this machine)")
@@ -503,7 +505,7 @@ def run(args: argparse.Namespace, target: Target, work: Path) -> int:
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "per_request": per_request,
     }
-    out = Path(args.out)
+    out = Path(args.out) if args.out else results_path(args.restart_postgres, target.var_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print_summary(result)
@@ -515,6 +517,12 @@ def run(args: argparse.Namespace, target: Target, work: Path) -> int:
         )
         ok = outcome["passed"]
     return 0 if ok else 1
+
+
+def results_path(restart_postgres: bool, var_dir: Path) -> Path:
+    """Where the load figures go: a run with the restart fault must not replace the plain run's figures
+    (its requests fail during the outage by design); its outcome goes to pg_restart.json."""
+    return var_dir / "loadtest-restart.json" if restart_postgres else RESULTS
 
 
 def print_summary(result: dict[str, Any]) -> None:

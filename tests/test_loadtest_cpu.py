@@ -15,7 +15,7 @@ from loadtest.cpu import (
     snapshot,
     usage,
 )
-from loadtest.run import cpu_line, with_cost_per_request
+from loadtest.run import RESULTS, cpu_line, results_path, with_cost_per_request
 
 
 def _stat(pid: int, name: str, parent: int, utime: int, stime: int, reaped: int = 0) -> str:
@@ -143,3 +143,9 @@ def test_a_database_restarted_inside_the_window_counts_only_new_time(tmp_path, m
 def test_no_figures_without_a_window():
     assert with_cost_per_request(None, 90.0) is None
     assert "not measured" in cpu_line(None, {"cpus": 2, "python_loop_s": 0.4})
+
+
+def test_a_restart_run_keeps_the_plain_runs_figures(tmp_path: Path) -> None:
+    # Its requests fail during the outage by design: they must not replace the load target's figures.
+    assert results_path(False, tmp_path) == RESULTS
+    assert results_path(True, tmp_path) == tmp_path / "loadtest-restart.json"
