@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from imo.core import pagecache
 from imo.core.tables import (
     ChoiceFilter,
     Column,
@@ -28,8 +26,6 @@ from imo.orgs.selectors import (
     settlements_visible_to,
     users_managed_by,
 )
-
-T = TypeVar("T")
 
 EDUCATIONAL_KINDS = [
     choice
@@ -49,29 +45,19 @@ def _has_several_municipalities(table: Table) -> bool:
 
 
 def _municipalities(table: Table) -> list[tuple[int, str]]:
-    return _kept_for_user(
-        table, "municipalities", lambda: [(m.pk, str(m)) for m in municipalities_visible_to(user=table.user)]
+    # Every page of the list (and every htmx update) asked the database for these options again.
+    return table.kept_for_user(
+        "municipalities",
+        topics=("orgs",),
+        compute=lambda: [(m.pk, str(m)) for m in municipalities_visible_to(user=table.user)],
     )
 
 
 def _settlements(table: Table) -> list[tuple[str, str]]:
-    return _kept_for_user(
-        table, "settlements", lambda: [(s, s) for s in settlements_visible_to(user=table.user)]
-    )
-
-
-def _kept_for_user(table: Table, name: str, compute: Callable[[], list[T]]) -> list[T]:
-    """A filter's options for this user, kept until organisations or memberships change: every page of
-    the list (and every htmx update) asked the database for them again."""
-    user = table.user
-    return table.cached(
-        name,
-        lambda: pagecache.cached(
-            f"orgs.table.{name}",
-            topics=("orgs",),
-            parts=pagecache.user_parts(user),
-            compute=compute,
-        ),
+    return table.kept_for_user(
+        "settlements",
+        topics=("orgs",),
+        compute=lambda: [(s, s) for s in settlements_visible_to(user=table.user)],
     )
 
 

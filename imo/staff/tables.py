@@ -298,15 +298,7 @@ def _organization_rows(table: Table) -> list[tuple[int, str, str]]:
             .values_list("pk", "short_name", "parent__short_name")
         )
 
-    return table.cached(
-        "organization_rows",
-        lambda: pagecache.cached(
-            "staff.list.organizations",
-            topics=("orgs",),
-            parts=pagecache.user_parts(user),
-            compute=read,
-        ),
-    )
+    return table.kept_for_user("organization_rows", topics=("orgs",), compute=read)
 
 
 def _organizations(table: Table) -> list[tuple[int, str]]:

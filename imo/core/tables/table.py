@@ -258,6 +258,20 @@ class Table:
         value: T = self._cache[key]
         return value
 
+    def kept_for_user(self, key: str, *, topics: tuple[str, ...], compute: Callable[[], T]) -> T:
+        """`cached`, and kept between requests for this user (imo.core.pagecache) until the data of
+        `topics` changes: filter choices every page of a list asks for, read from data that changes a few
+        times a year."""
+        return self.cached(
+            key,
+            lambda: pagecache.cached(
+                f"tables.{type(self).__name__}.{key}",
+                topics=topics,
+                parts=pagecache.user_parts(self.user),
+                compute=compute,
+            ),
+        )
+
     def _form_data(self) -> QueryDict:
         data = self.request.GET.copy()
         for item in self.active_filters:
