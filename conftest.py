@@ -82,6 +82,13 @@ def _patch_settings() -> None:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "imo-page-generations",
         },
+        # A folder per xdist worker: a test that flushes the database (post_migrate empties the session
+        # cache: imo.accounts.apps) must not drop the sessions of another worker's test midway, which then
+        # counted one query more than it expected.
+        "sessions": {
+            **settings.CACHES["sessions"],
+            "LOCATION": str(VAR_DIR / "cache" / f"sessions-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"),
+        },
     }
     settings.STATIC_ROOT = VAR_DIR / "static"
 
